@@ -23,3 +23,8 @@ CREATE TABLE "KeycloakUser" (
   PRIMARY KEY ("id"),
   CONSTRAINT "KeycloakUser_id_fkey" FOREIGN KEY ("id") REFERENCES "User" ("id") ON DELETE CASCADE
 );
+
+-- yapstore improvements over the production schema (not in the baseline migration).
+
+ALTER TABLE "User" ADD CONSTRAINT "User_auth_provider_check"
+  CHECK ("auth_provider" IN ('YaptideUser', 'KeycloakUser'));

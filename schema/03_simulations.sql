@@ -34,3 +34,21 @@ CREATE TABLE "BatchSimulation" (
   CONSTRAINT "BatchSimulation_id_fkey" FOREIGN KEY ("id") REFERENCES "Simulation" ("id") ON DELETE CASCADE,
   CONSTRAINT "BatchSimulation_cluster_id_fkey" FOREIGN KEY ("cluster_id") REFERENCES "Cluster" ("id")
 );
+
+-- yapstore improvements over the production schema (not in the baseline migration).
+
+-- A user's simulation list filters by owner and orders by start or end time; these also serve the foreign key.
+CREATE INDEX "Simulation_user_id_start_time_idx" ON "Simulation" ("user_id", "start_time");
+CREATE INDEX "Simulation_user_id_end_time_idx" ON "Simulation" ("user_id", "end_time");
+-- Checking the foreign key when a cluster is deleted.
+CREATE INDEX "BatchSimulation_cluster_id_idx" ON "BatchSimulation" ("cluster_id");
+
+ALTER TABLE "Simulation" ADD CONSTRAINT "Simulation_platform_check"
+  CHECK ("platform" IN ('DIRECT', 'BATCH'));
+ALTER TABLE "Simulation" ADD CONSTRAINT "Simulation_input_type_check"
+  CHECK ("input_type" IN ('EDITOR', 'FILES'));
+ALTER TABLE "Simulation" ADD CONSTRAINT "Simulation_sim_type_check"
+  CHECK ("sim_type" IN ('shieldhit', 'topas', 'fluka', 'dummy'));
+ALTER TABLE "Simulation" ADD CONSTRAINT "Simulation_job_state_check"
+  CHECK ("job_state" IN ('UNKNOWN', 'PENDING', 'RUNNING', 'MERGING_QUEUED', 'MERGING_RUNNING', 'CANCELED',
+                         'COMPLETED', 'FAILED'));

@@ -30,3 +30,12 @@ CREATE TABLE "BatchTask" (
   PRIMARY KEY ("id"),
   CONSTRAINT "BatchTask_id_fkey" FOREIGN KEY ("id") REFERENCES "Task" ("id") ON DELETE CASCADE
 );
+
+-- yapstore improvements over the production schema (not in the baseline migration).
+-- Lookups by simulation are served by "_simulation_id_task_id_uc".
+
+ALTER TABLE "Task" ADD CONSTRAINT "Task_platform_check"
+  CHECK ("platform" IN ('DIRECT', 'BATCH'));
+ALTER TABLE "Task" ADD CONSTRAINT "Task_task_state_check"
+  CHECK ("task_state" IN ('UNKNOWN', 'PENDING', 'RUNNING', 'MERGING_QUEUED', 'MERGING_RUNNING', 'CANCELED',
+                          'COMPLETED', 'FAILED'));

@@ -37,3 +37,12 @@ CREATE TABLE "Logfiles" (
   PRIMARY KEY ("id"),
   CONSTRAINT "Logfiles_simulation_id_fkey" FOREIGN KEY ("simulation_id") REFERENCES "Simulation" ("id") ON DELETE CASCADE
 );
+
+-- yapstore improvements over the production schema (not in the baseline migration).
+
+-- Results are upserted in one statement, which needs these keys; they also serve the foreign-key lookups.
+ALTER TABLE "Estimator" ADD CONSTRAINT "_simulation_id_file_name_uc" UNIQUE ("simulation_id", "file_name");
+ALTER TABLE "Page" ADD CONSTRAINT "_estimator_id_page_number_uc" UNIQUE ("estimator_id", "page_number");
+-- Inputs and log files are read by simulation.
+CREATE INDEX "Input_simulation_id_idx" ON "Input" ("simulation_id");
+CREATE INDEX "Logfiles_simulation_id_idx" ON "Logfiles" ("simulation_id");
