@@ -1,0 +1,14 @@
+-- HPC clusters.
+
+-- name: CreateCluster :one
+INSERT INTO "Cluster" (cluster_name) VALUES (@cluster_name)
+RETURNING id, cluster_name;
+
+-- name: GetCluster :one
+SELECT id, cluster_name FROM "Cluster" WHERE id = @id;
+
+-- name: GetClusterByName :one
+SELECT id, cluster_name FROM "Cluster" WHERE cluster_name = @cluster_name;
+
+-- name: ListClusters :many
+SELECT id, cluster_name FROM "Cluster" ORDER BY cluster_name, id;

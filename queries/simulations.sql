@@ -1,0 +1,223 @@
+-- Simulations. A simulation is one "Simulation" row plus exactly one child row: "CelerySimulation" (DIRECT) or
+-- "BatchSimulation" (BATCH), chosen by platform. Reads join both children; writes touch parent and child (and,
+-- on submission, the tasks and the input) in one statement.
+
+-- name: SubmitDirectSimulation :one
+-- Creates a DIRECT simulation, its CelerySimulation row, its tasks (numbered by the caller) with their
+-- CeleryTask rows and its input, in one statement. Task arrays are parallel: task_ids[i] has
+-- requested_primaries[i] and celery_ids[i].
+WITH sim AS (
+    INSERT INTO "Simulation" (job_id, user_id, start_time, title, platform, input_type, sim_type, job_state)
+    VALUES (@job_id, sqlc.narg(user_id), @start_time, @title, 'DIRECT', @input_type, @sim_type, @job_state)
+    RETURNING *
+), child AS (
+    INSERT INTO "CelerySimulation" (id, merge_id)
+    SELECT sim.id, sqlc.narg(merge_id) FROM sim
+    RETURNING id, merge_id
+), task AS (
+    INSERT INTO "Task" (simulation_id, task_id, requested_primaries, simulated_primaries, task_state, platform,
+                        last_update_time)
+    SELECT sim.id, t.task_id, t.requested_primaries, 0, 'PENDING', 'DIRECT', @start_time
+    FROM sim, (SELECT unnest(@task_ids::int[]) AS task_id, unnest(@requested_primaries::int[]) AS requested_primaries) AS t
+    RETURNING id, task_id
+), celery_task AS (
+    INSERT INTO "CeleryTask" (id, celery_id)
+    SELECT task.id, c.celery_id
+    FROM task
+    JOIN (SELECT unnest(@task_ids::int[]) AS task_id, unnest(@celery_ids::text[]) AS celery_id) AS c
+        ON c.task_id = task.task_id
+    RETURNING id
+), input AS (
+    INSERT INTO "Input" (simulation_id, compressed_data)
+    SELECT sim.id, @input_data::bytea FROM sim
+    RETURNING id
+)
+SELECT sim.id, sim.job_id, sim.user_id, sim.start_time, sim.end_time, sim.title, sim.platform, sim.input_type,
+       sim.sim_type, sim.job_state, child.merge_id,
+       (SELECT count(*) FROM celery_task)::int AS task_count
+FROM sim JOIN child ON child.id = sim.id;
+
+-- name: SubmitBatchSimulation :one
+-- Creates a BATCH simulation, its BatchSimulation row, its tasks (numbered by the caller) with their BatchTask
+-- rows and its input, in one statement.
+WITH sim AS (
+    INSERT INTO "Simulation" (job_id, user_id, start_time, title, platform, input_type, sim_type, job_state)
+    VALUES (@job_id, sqlc.narg(user_id), @start_time, @title, 'BATCH', @input_type, @sim_type, @job_state)
+    RETURNING *
+), child AS (
+    INSERT INTO "BatchSimulation" (id, cluster_id, job_dir, array_id, collect_id)
+    SELECT sim.id, @cluster_id, sqlc.narg(job_dir), sqlc.narg(array_id)::int, sqlc.narg(collect_id)::int FROM sim
+    RETURNING id, cluster_id, job_dir, array_id, collect_id
+), task AS (
+    INSERT INTO "Task" (simulation_id, task_id, requested_primaries, simulated_primaries, task_state, platform,
+                        last_update_time)
+    SELECT sim.id, t.task_id, t.requested_primaries, 0, 'PENDING', 'BATCH', @start_time
+    FROM sim, (SELECT unnest(@task_ids::int[]) AS task_id, unnest(@requested_primaries::int[]) AS requested_primaries) AS t
+    RETURNING id
+), batch_task AS (
+    INSERT INTO "BatchTask" (id)
+    SELECT task.id FROM task
+    RETURNING id
+), input AS (
+    INSERT INTO "Input" (simulation_id, compressed_data)
+    SELECT sim.id, @input_data::bytea FROM sim
+    RETURNING id
+)
+SELECT sim.id, sim.job_id, sim.user_id, sim.start_time, sim.end_time, sim.title, sim.platform, sim.input_type,
+       sim.sim_type, sim.job_state, child.cluster_id, child.job_dir, child.array_id, child.collect_id,
+       (SELECT count(*) FROM batch_task)::int AS task_count
+FROM sim JOIN child ON child.id = sim.id;
+
+-- name: GetSimulationByID :one
+-- Reads a simulation with its variant. A non-null owner_id scopes the read: another user's simulation is not found.
+SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
+       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
+FROM "Simulation" s
+LEFT JOIN "CelerySimulation" c ON c.id = s.id
+LEFT JOIN "BatchSimulation" b ON b.id = s.id
+WHERE s.id = @id
+  AND (sqlc.narg(owner_id)::int IS NULL OR s.user_id = sqlc.narg(owner_id)::int);
+
+-- name: GetSimulationByJobID :one
+-- Reads a simulation with its variant. A non-null owner_id scopes the read: another user's simulation is not found.
+SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
+       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
+FROM "Simulation" s
+LEFT JOIN "CelerySimulation" c ON c.id = s.id
+LEFT JOIN "BatchSimulation" b ON b.id = s.id
+WHERE s.job_id = @job_id
+  AND (sqlc.narg(owner_id)::int IS NULL OR s.user_id = sqlc.narg(owner_id)::int);
+
+-- name: ListSimulationsOfUser :many
+-- One page of a user's simulations. sort_key is one of start_time_asc, start_time_desc, end_time_asc,
+-- end_time_desc (chosen by the store from a fixed set, never from user text); ties break on id in the same
+-- direction. An empty states array lists every state.
+SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
+       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
+FROM "Simulation" s
+LEFT JOIN "CelerySimulation" c ON c.id = s.id
+LEFT JOIN "BatchSimulation" b ON b.id = s.id
+WHERE s.user_id = @user_id
+  AND (cardinality(@states::text[]) = 0 OR s.job_state = ANY (@states::text[]))
+ORDER BY
+    CASE WHEN @sort_key::text = 'start_time_asc' THEN s.start_time END ASC NULLS LAST,
+    CASE WHEN @sort_key::text = 'start_time_desc' THEN s.start_time END DESC NULLS LAST,
+    CASE WHEN @sort_key::text = 'end_time_asc' THEN s.end_time END ASC NULLS LAST,
+    CASE WHEN @sort_key::text = 'end_time_desc' THEN s.end_time END DESC NULLS LAST,
+    CASE WHEN @sort_key::text LIKE '%_asc' THEN s.id END ASC,
+    s.id DESC
+LIMIT @page_size OFFSET @page_offset;
+
+-- name: CountSimulationsOfUserByState :one
+-- The number of a user's simulations in the given states (every state when the array is empty).
+SELECT count(*)
+FROM "Simulation" s
+WHERE s.user_id = @user_id
+  AND (cardinality(@states::text[]) = 0 OR s.job_state = ANY (@states::text[]));
+
+-- name: ListSimulations :many
+-- Every simulation (optionally of one user), newest first, for operators.
+SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
+       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
+FROM "Simulation" s
+LEFT JOIN "CelerySimulation" c ON c.id = s.id
+LEFT JOIN "BatchSimulation" b ON b.id = s.id
+WHERE (sqlc.narg(user_id)::int IS NULL OR s.user_id = sqlc.narg(user_id)::int)
+ORDER BY s.start_time DESC NULLS LAST, s.id DESC;
+
+-- name: UpdateSimulationState :one
+-- Applies a state update with the platform's rules in one statement: a simulation in a terminal state
+-- (COMPLETED, FAILED, CANCELED) is left unchanged; otherwise each given field is set, start_time and end_time
+-- only while unset, and the batch fields only on a BATCH simulation. Returns the row after the update and
+-- whether it was applied; no row means no such simulation.
+WITH cur AS (
+    SELECT s.id, s.job_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED') AS open
+    FROM "Simulation" s
+    WHERE s.id = @id
+    FOR UPDATE
+), sim AS (
+    UPDATE "Simulation" s SET
+        job_state = coalesce(sqlc.narg(job_state)::text, s.job_state),
+        start_time = coalesce(s.start_time, sqlc.narg(start_time)::timestamptz),
+        end_time = coalesce(s.end_time, sqlc.narg(end_time)::timestamptz)
+    FROM cur
+    WHERE s.id = cur.id AND cur.open
+    RETURNING s.*
+), batch AS (
+    UPDATE "BatchSimulation" b SET
+        job_dir = coalesce(sqlc.narg(job_dir)::text, b.job_dir),
+        array_id = coalesce(sqlc.narg(array_id)::int, b.array_id),
+        collect_id = coalesce(sqlc.narg(collect_id)::int, b.collect_id)
+    FROM cur
+    WHERE b.id = cur.id AND cur.open
+    RETURNING b.id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
+)
+SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
+       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, true AS applied
+FROM sim s
+LEFT JOIN "CelerySimulation" c ON c.id = s.id
+LEFT JOIN batch b ON b.id = s.id
+UNION ALL
+SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
+       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, false AS applied
+FROM "Simulation" s
+JOIN cur ON cur.id = s.id AND NOT cur.open
+LEFT JOIN "CelerySimulation" c ON c.id = s.id
+LEFT JOIN "BatchSimulation" b ON b.id = s.id;
+
+-- name: SetMergeID :execrows
+-- Records the id of the merge job of a DIRECT simulation.
+UPDATE "CelerySimulation" SET merge_id = @merge_id WHERE id = @id;
+
+-- name: CancelSimulation :one
+-- Cancels a simulation and every task of it that has not finished, in one statement. A simulation already in a
+-- terminal state is left unchanged. Returns the number of tasks canceled and whether the simulation changed.
+WITH cur AS (
+    SELECT s.id, s.job_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED') AS open
+    FROM "Simulation" s
+    WHERE s.id = @id
+    FOR UPDATE
+), sim AS (
+    UPDATE "Simulation" s SET job_state = 'CANCELED', end_time = coalesce(s.end_time, @now::timestamptz)
+    FROM cur
+    WHERE s.id = cur.id AND cur.open
+    RETURNING s.id
+), task AS (
+    UPDATE "Task" t SET task_state = 'CANCELED', end_time = coalesce(t.end_time, @now::timestamptz), estimated_time = NULL,
+        last_update_time = @now::timestamptz
+    FROM cur
+    WHERE t.simulation_id = cur.id AND cur.open AND t.task_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED')
+    RETURNING t.id
+)
+SELECT cur.id, (SELECT count(*) FROM sim) > 0 AS applied, (SELECT count(*) FROM task)::int AS tasks_canceled
+FROM cur;
+
+-- name: DeleteSimulation :one
+-- Deletes a simulation and, by cascade, its child row, tasks, input, results and logs, unless it is still
+-- running (PENDING, RUNNING, MERGING_QUEUED, MERGING_RUNNING) and force is false. Returns the state the
+-- simulation had and whether it was deleted; no row means no such simulation.
+WITH cur AS (
+    SELECT s.id, s.job_state FROM "Simulation" s WHERE s.id = @id FOR UPDATE
+), gone AS (
+    DELETE FROM "Simulation" s
+    USING cur
+    WHERE s.id = cur.id
+      AND (@force::bool OR cur.job_state NOT IN ('PENDING', 'RUNNING', 'MERGING_QUEUED', 'MERGING_RUNNING'))
+    RETURNING s.id
+)
+SELECT cur.id, cur.job_state, EXISTS (SELECT 1 FROM gone) AS deleted FROM cur;
+
+-- name: ReserveSimulationIDs :many
+-- Takes n ids from the Simulation sequence, for bulk loads through COPY.
+SELECT nextval(pg_get_serial_sequence('"Simulation"', 'id'))::int AS id FROM generate_series(1, @n::int);
+
+-- name: CopySimulations :copyfrom
+INSERT INTO "Simulation" (id, job_id, user_id, start_time, end_time, title, platform, input_type, sim_type, job_state)
+VALUES (@id, @job_id, @user_id, @start_time, @end_time, @title, @platform, @input_type, @sim_type, @job_state);
+
+-- name: CopyCelerySimulations :copyfrom
+INSERT INTO "CelerySimulation" (id, merge_id) VALUES (@id, @merge_id);
+
+-- name: CopyBatchSimulations :copyfrom
+INSERT INTO "BatchSimulation" (id, cluster_id, job_dir, array_id, collect_id)
+VALUES (@id, @cluster_id, @job_dir, @array_id, @collect_id);

@@ -1,0 +1,96 @@
+-- Tasks. A task is one "Task" row plus exactly one child row: "CeleryTask" (DIRECT) or "BatchTask" (BATCH),
+-- chosen by platform. A task is addressed by its simulation and its number within it (task_id).
+
+-- name: GetTask :one
+SELECT t.id, t.simulation_id, t.task_id, t.requested_primaries, t.simulated_primaries, t.task_state,
+       t.estimated_time, t.start_time, t.end_time, t.platform, t.last_update_time, c.celery_id
+FROM "Task" t
+LEFT JOIN "CeleryTask" c ON c.id = t.id
+WHERE t.simulation_id = @simulation_id AND t.task_id = @task_id;
+
+-- name: ListTasks :many
+-- The tasks of a simulation in task order; an empty states array lists every state.
+SELECT t.id, t.simulation_id, t.task_id, t.requested_primaries, t.simulated_primaries, t.task_state,
+       t.estimated_time, t.start_time, t.end_time, t.platform, t.last_update_time, c.celery_id
+FROM "Task" t
+LEFT JOIN "CeleryTask" c ON c.id = t.id
+WHERE t.simulation_id = @simulation_id
+  AND (cardinality(@states::text[]) = 0 OR t.task_state = ANY (@states::text[]))
+ORDER BY t.task_id;
+
+-- name: ListTasksOfSimulations :many
+-- The tasks of several simulations, in simulation then task order, for listings.
+SELECT t.id, t.simulation_id, t.task_id, t.requested_primaries, t.simulated_primaries, t.task_state,
+       t.estimated_time, t.start_time, t.end_time, t.platform, t.last_update_time, c.celery_id
+FROM "Task" t
+LEFT JOIN "CeleryTask" c ON c.id = t.id
+WHERE t.simulation_id = ANY (@simulation_ids::int[])
+ORDER BY t.simulation_id, t.task_id;
+
+-- name: UpdateTaskProgress :one
+-- Applies a worker's progress update with the platform's rules in one statement. A task in a terminal state
+-- (COMPLETED, FAILED, CANCELED) is left unchanged. Otherwise each given field is set; reaching COMPLETED sets
+-- simulated_primaries to requested_primaries; start_time and end_time are set only while unset; estimated_time
+-- is taken only while end_time is unset, and setting end_time clears it; last_update_time becomes now.
+-- Returns the task after the update and whether the update was applied; no row means no such task.
+WITH cur AS (
+    SELECT t.id, t.task_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED') AS open
+    FROM "Task" t
+    WHERE t.simulation_id = @simulation_id AND t.task_id = @task_id
+), upd AS (
+    UPDATE "Task" t SET
+        requested_primaries = coalesce(sqlc.narg(requested_primaries)::int, t.requested_primaries),
+        simulated_primaries = CASE
+            WHEN sqlc.narg(task_state)::text = 'COMPLETED'
+                THEN coalesce(sqlc.narg(requested_primaries)::int, t.requested_primaries)
+            ELSE coalesce(sqlc.narg(simulated_primaries)::int, t.simulated_primaries) END,
+        task_state = coalesce(sqlc.narg(task_state)::text, t.task_state),
+        estimated_time = CASE
+            WHEN t.end_time IS NOT NULL THEN t.estimated_time
+            WHEN sqlc.narg(end_time)::timestamptz IS NOT NULL THEN NULL
+            ELSE coalesce(sqlc.narg(estimated_time)::int, t.estimated_time) END,
+        start_time = coalesce(t.start_time, sqlc.narg(start_time)::timestamptz),
+        end_time = coalesce(t.end_time, sqlc.narg(end_time)::timestamptz),
+        last_update_time = @now::timestamptz
+    FROM cur
+    WHERE t.id = cur.id AND cur.open
+    RETURNING t.*
+)
+SELECT u.id, u.simulation_id, u.task_id, u.requested_primaries, u.simulated_primaries, u.task_state,
+       u.estimated_time, u.start_time, u.end_time, u.platform, u.last_update_time, c.celery_id, true AS applied
+FROM upd u
+LEFT JOIN "CeleryTask" c ON c.id = u.id
+UNION ALL
+SELECT t.id, t.simulation_id, t.task_id, t.requested_primaries, t.simulated_primaries, t.task_state,
+       t.estimated_time, t.start_time, t.end_time, t.platform, t.last_update_time, c.celery_id, false AS applied
+FROM "Task" t
+JOIN cur ON cur.id = t.id AND NOT cur.open
+LEFT JOIN "CeleryTask" c ON c.id = t.id;
+
+-- name: TaskStateCounts :many
+-- How many tasks of a simulation are in each state, for deriving the simulation's state.
+SELECT t.task_state, count(*)::int AS tasks
+FROM "Task" t
+WHERE t.simulation_id = @simulation_id
+GROUP BY t.task_state
+ORDER BY t.task_state;
+
+-- name: DeleteTask :execrows
+-- Deletes one task of one simulation (its child row goes by cascade).
+DELETE FROM "Task" WHERE simulation_id = @simulation_id AND task_id = @task_id;
+
+-- name: ReserveTaskIDs :many
+-- Takes n ids from the Task sequence, for bulk loads through COPY.
+SELECT nextval(pg_get_serial_sequence('"Task"', 'id'))::int AS id FROM generate_series(1, @n::int);
+
+-- name: CopyTasks :copyfrom
+INSERT INTO "Task" (id, simulation_id, task_id, requested_primaries, simulated_primaries, task_state,
+                    estimated_time, start_time, end_time, platform, last_update_time)
+VALUES (@id, @simulation_id, @task_id, @requested_primaries, @simulated_primaries, @task_state,
+        @estimated_time, @start_time, @end_time, @platform, @last_update_time);
+
+-- name: CopyCeleryTasks :copyfrom
+INSERT INTO "CeleryTask" (id, celery_id) VALUES (@id, @celery_id);
+
+-- name: CopyBatchTasks :copyfrom
+INSERT INTO "BatchTask" (id) VALUES (@id);
