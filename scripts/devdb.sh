@@ -3,6 +3,7 @@
 #
 #   scripts/devdb.sh start DIR   initdb + start a cluster in DIR on a free port; prints its URL on stdout
 #   scripts/devdb.sh stop DIR    stops it (DIR is left for the caller to remove)
+#   scripts/devdb.sh ensure      installs the server binaries when missing and prints where they are
 #
 # Installs Debian's postgresql package when no server binaries are found (needs root, as on CI machines).
 # When run as root the cluster runs as the unprivileged `postgres` user, since PostgreSQL refuses root.
@@ -11,7 +12,7 @@ set -euo pipefail
 find_bindir() {
   local d
   if command -v pg_ctl >/dev/null 2>&1 && command -v initdb >/dev/null 2>&1; then
-    dirname "$(command -v pg_ctl)"
+    dirname "$(readlink -f "$(command -v pg_ctl)")"
     return 0
   fi
   for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k4 -V -r); do
@@ -55,7 +56,12 @@ as_owner() {
 
 cmd=${1:-}
 dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop DIR" >&2; exit 2; }
+if [ "$cmd" = ensure ]; then
+  ensure_binaries
+  find_bindir
+  exit 0
+fi
+[ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop DIR | ensure" >&2; exit 2; }
 
 case "$cmd" in
 start)
