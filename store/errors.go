@@ -1,0 +1,122 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Sentinel errors. Every error a method returns for one of these conditions satisfies errors.Is with the
+// matching sentinel; errors that come from a constraint are also a *ConstraintError (errors.As) naming it.
+var (
+	// ErrNotFound is returned when the row a method reads, changes or deletes does not exist, or is not
+	// visible to the owner the read is scoped to, and when a row being written refers to a parent (user,
+	// cluster, simulation, estimator) that does not exist.
+	ErrNotFound = errors.New("yapstore: not found")
+
+	// ErrConflict is returned when a write would duplicate a unique key: a username already taken for the
+	// provider, a cluster name, a job id, a task number within a simulation.
+	ErrConflict = errors.New("yapstore: conflict")
+
+	// ErrInvalid is returned when a value is not one the schema or the platform allows: an unknown state,
+	// platform, input or simulation type, a missing required field, a malformed page spec, a number out of
+	// range. Methods check what they can before sending anything, so most of these cost no round trip.
+	ErrInvalid = errors.New("yapstore: invalid value")
+
+	// ErrStillReferenced is returned when deleting a row that other rows still refer to, such as a user who
+	// owns simulations or a cluster that batch simulations ran on.
+	ErrStillReferenced = errors.New("yapstore: still referenced")
+
+	// ErrStillRunning is returned by DeleteSimulation, without the force option, for a simulation that is
+	// still pending or running.
+	ErrStillRunning = errors.New("yapstore: simulation still running")
+
+	// ErrClosed is returned when the Store's pool has been closed.
+	ErrClosed = errors.New("yapstore: store closed")
+)
+
+// ConstraintError describes a write the database refused because of a constraint. Kind is the sentinel it
+// matches with errors.Is (ErrConflict, ErrInvalid, ErrNotFound or ErrStillReferenced).
+type ConstraintError struct {
+	Kind       error  // ErrConflict, ErrInvalid, ErrNotFound or ErrStillReferenced
+	Constraint string // the constraint's name, e.g. "_username_provider_uc"; "" for a NOT NULL violation
+	Table      string // the table the database reported
+	Column     string // the column, for NOT NULL violations
+	Err        *pgconn.PgError
+}
+
+// Error describes the refused write in one line, naming the constraint.
+func (e *ConstraintError) Error() string {
+	what := e.Constraint
+	if what == "" {
+		what = fmt.Sprintf("not null %s.%s", e.Table, e.Column)
+	}
+	if d := constraintDescriptions[e.Constraint]; d != "" {
+		return fmt.Sprintf("%v: %s (%s)", e.Kind, d, what)
+	}
+	return fmt.Sprintf("%v: %s: %s", e.Kind, what, e.Err.Message)
+}
+
+// Is reports whether target is the sentinel this error is a case of.
+func (e *ConstraintError) Is(target error) bool { return target == e.Kind }
+
+// Unwrap returns the PostgreSQL error the database sent.
+func (e *ConstraintError) Unwrap() error { return e.Err }
+
+// invalidf returns an ErrInvalid error with a message, for values refused before reaching the database.
+func invalidf(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrInvalid}, args...)...)
+}
+
+// notFoundf returns an ErrNotFound error naming what was not found.
+func notFoundf(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrNotFound}, args...)...)
+}
+
+// mapError turns an error from pgx into the package's errors: no rows becomes ErrNotFound, constraint
+// violations a *ConstraintError, a closed pool ErrClosed. Context errors and everything else pass through
+// unchanged, so errors.Is(err, context.Canceled) keeps working. It is the only place that interprets driver
+// errors.
+func mapError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ErrNotFound
+	}
+	if isClosedPool(err) {
+		return fmt.Errorf("%w: %w", ErrClosed, err)
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return err
+	}
+	ce := &ConstraintError{Constraint: pgErr.ConstraintName, Table: pgErr.TableName, Column: pgErr.ColumnName, Err: pgErr}
+	switch pgErr.Code {
+	case "23505": // unique_violation
+		ce.Kind = ErrConflict
+	case "23503": // foreign_key_violation
+		// Inserting a row whose parent is missing reports the referencing table; deleting a parent that is
+		// still referenced reports the parent's table.
+		if owner, ok := constraintTables[pgErr.ConstraintName]; ok && owner != pgErr.TableName {
+			ce.Kind = ErrStillReferenced
+		} else {
+			ce.Kind = ErrNotFound
+		}
+	case "23514", "23502": // check_violation, not_null_violation
+		ce.Kind = ErrInvalid
+	case "22P02", "22003", "22001", "22007", "22008", "21000":
+		// invalid_text_representation, numeric_value_out_of_range, string_data_right_truncation,
+		// invalid_datetime_format, datetime_field_overflow, cardinality_violation (a key twice in one upsert)
+		return fmt.Errorf("%w: %s", ErrInvalid, pgErr.Message)
+	default:
+		return err
+	}
+	return ce
+}

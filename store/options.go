@@ -1,0 +1,75 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/yapstore/yapstore/compress"
+	"github.com/yapstore/yapstore/migrate"
+)
+
+// Option configures a Store made by Open or New.
+type Option func(*config)
+
+type config struct {
+	codec      compress.Codec
+	clock      func() time.Time
+	maxConns   int32
+	tracer     pgx.QueryTracer
+	migrate    func(ctx context.Context, url string) error
+	txAttempts int
+}
+
+func newConfig(opts []Option) config {
+	cfg := config{
+		codec:      compress.Codec{},
+		clock:      time.Now,
+		txAttempts: 5,
+	}
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	return cfg
+}
+
+// WithCodec sets the codec that blobs (inputs, estimators, pages, log files) are compressed and decompressed
+// with, for example to change the compression level or the limit on a decompressed blob's size. The default
+// is compress.Codec's zero value, which writes what the platform's Python backend reads.
+func WithCodec(c compress.Codec) Option { return func(cfg *config) { cfg.codec = c } }
+
+// WithClock sets the clock that fills start_time, end_time and last_update_time when the caller gives none.
+// Tests use it to make times predictable; the default is time.Now.
+func WithClock(now func() time.Time) Option { return func(cfg *config) { cfg.clock = now } }
+
+// WithMaxConns sets the size of the pool Open creates. The default is pgxpool's (the larger of 4 and the
+// number of CPUs); services with many concurrent workers raise it to their concurrency. New ignores it.
+func WithMaxConns(n int32) Option { return func(cfg *config) { cfg.maxConns = n } }
+
+// WithTracer installs a pgx query tracer on the connections Open creates, for logging, metrics or counting
+// round trips. New ignores it: set the tracer on the pool's config instead.
+func WithTracer(t pgx.QueryTracer) Option { return func(cfg *config) { cfg.tracer = t } }
+
+// WithMigrations makes Open apply the embedded migrations (package migrate) before it returns, under the
+// same lock as the Atlas command-line tool, so that several instances starting at once migrate exactly once.
+// Desktop-style deployments use it to upgrade at start. New ignores it.
+func WithMigrations() Option {
+	return func(cfg *config) {
+		cfg.migrate = func(ctx context.Context, url string) error {
+			m, err := migrate.Open(ctx, url)
+			if err != nil {
+				return err
+			}
+			defer m.Close()
+			_, err = m.Up(ctx)
+			return err
+		}
+	}
+}
+
+// WithTxAttempts sets how many times InTx runs its function when the transaction fails with a serialization
+// failure or a deadlock (default 5). Values below 1 mean 1: no retry.
+func WithTxAttempts(n int) Option {
+	return func(cfg *config) { cfg.txAttempts = max(n, 1) }
+}

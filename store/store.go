@@ -1,0 +1,101 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/puddle/v2"
+
+	"github.com/yapstore/yapstore/compress"
+	"github.com/yapstore/yapstore/store/internal/dbsqlc"
+)
+
+// executor is what every method runs its statements on: the pool, or the transaction of InTx.
+type executor interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error)
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+// Store is yapstore's API over one database. It is safe for concurrent use. The Store that InTx hands to its
+// function has the same methods and runs them inside that transaction.
+type Store struct {
+	db      executor
+	pool    *pgxpool.Pool // nil inside a transaction
+	ownPool bool          // Close closes pool: Open created it
+	inTx    bool
+	q       *dbsqlc.Queries
+	cfg     config
+}
+
+// Open connects to the database at url (a PostgreSQL URL or key=value connection string), checks that it
+// answers, and returns a Store over a new connection pool that Close shuts down. With WithMigrations it first
+// applies the embedded migrations. It returns an error when the URL cannot be parsed, when the server cannot
+// be reached before ctx ends, or when migrating fails.
+func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
+	cfg := newConfig(opts)
+	poolCfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("yapstore: parse database url: %w", err)
+	}
+	if cfg.maxConns > 0 {
+		poolCfg.MaxConns = cfg.maxConns
+	}
+	if cfg.tracer != nil {
+		poolCfg.ConnConfig.Tracer = cfg.tracer
+	}
+	if cfg.migrate != nil {
+		if err := cfg.migrate(ctx, url); err != nil {
+			return nil, fmt.Errorf("yapstore: migrate: %w", err)
+		}
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
+	if err != nil {
+		return nil, fmt.Errorf("yapstore: connect: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("yapstore: connect: %w", err)
+	}
+	s := newStore(pool, cfg)
+	s.ownPool = true
+	return s, nil
+}
+
+// New returns a Store over an existing pool. The caller keeps ownership of the pool: Close on this Store
+// does not close it. Options that shape the pool (WithMaxConns, WithTracer, WithMigrations) are ignored here.
+func New(pool *pgxpool.Pool, opts ...Option) *Store {
+	return newStore(pool, newConfig(opts))
+}
+
+func newStore(pool *pgxpool.Pool, cfg config) *Store {
+	return &Store{db: pool, pool: pool, q: dbsqlc.New(), cfg: cfg}
+}
+
+// Close closes the pool if Open created it, waiting for connections in use to be returned. It does nothing on
+// a Store made by New or handed out by InTx.
+func (s *Store) Close() {
+	if s.ownPool && s.pool != nil {
+		s.pool.Close()
+	}
+}
+
+// Pool returns the connection pool under the Store, or nil for the Store that InTx hands to its function.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// now returns the current time from the Store's clock, truncated to PostgreSQL's microsecond precision so
+// that what a method returns equals what a later read returns.
+func (s *Store) now() time.Time { return s.cfg.clock().Truncate(time.Microsecond) }
+
+// codec returns the blob codec the Store encodes and decodes compressed_data with.
+func (s *Store) codec() compress.Codec { return s.cfg.codec }
+
+// isClosedPool reports whether err says the pool was closed, so it can be mapped to ErrClosed.
+func isClosedPool(err error) bool { return errors.Is(err, puddle.ErrClosedPool) }

@@ -1,0 +1,82 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// TxOption sets an option of the transaction InTx begins.
+type TxOption func(*pgx.TxOptions)
+
+// Isolation sets the transaction's isolation level; the default is the server's (normally read committed).
+func Isolation(level pgx.TxIsoLevel) TxOption {
+	return func(o *pgx.TxOptions) { o.IsoLevel = level }
+}
+
+// ReadOnly makes the transaction read-only: any write in it fails.
+func ReadOnly() TxOption {
+	return func(o *pgx.TxOptions) { o.AccessMode = pgx.ReadOnly }
+}
+
+// InTx runs fn in one transaction and commits it when fn returns nil; when fn returns an error or panics, the
+// transaction is rolled back (even if ctx was cancelled) and the error is returned. The Store passed to fn has
+// every method of s and runs them inside the transaction; fn must not use s itself.
+//
+// When the transaction fails with a serialization failure or a deadlock, fn is run again in a new transaction,
+// up to the number of attempts set by WithTxAttempts (5 by default), so fn must not have effects outside the
+// database that cannot be repeated. The last error is returned when every attempt fails. Called on the Store of
+// an enclosing InTx, InTx joins that transaction: fn runs once and the outer call decides commit or rollback.
+func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error, opts ...TxOption) error {
+	if s.inTx {
+		return fn(s)
+	}
+	var txOpts pgx.TxOptions
+	for _, opt := range opts {
+		opt(&txOpts)
+	}
+	var err error
+	for attempt := 1; attempt <= s.cfg.txAttempts; attempt++ {
+		err = s.runTx(ctx, txOpts, fn)
+		if err == nil || !isRetryable(err) || ctx.Err() != nil {
+			return err
+		}
+	}
+	return fmt.Errorf("yapstore: transaction failed after %d attempts: %w", s.cfg.txAttempts, err)
+}
+
+// runTx runs fn once in a transaction of its own.
+func (s *Store) runTx(ctx context.Context, txOpts pgx.TxOptions, fn func(tx *Store) error) (err error) {
+	tx, err := s.pool.BeginTx(ctx, txOpts)
+	if err != nil {
+		return mapError(err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback(context.WithoutCancel(ctx))
+			panic(p)
+		}
+		if err != nil {
+			// Roll back even when ctx is done, so that the connection goes back to the pool clean.
+			_ = tx.Rollback(context.WithoutCancel(ctx))
+		}
+	}()
+	inner := &Store{db: tx, inTx: true, q: s.q, cfg: s.cfg}
+	if err = fn(inner); err != nil {
+		return err
+	}
+	return mapError(tx.Commit(ctx))
+}
+
+// isRetryable reports whether err is a serialization failure or a deadlock: the transaction lost a race and
+// running it again can succeed.
+func isRetryable(err error) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return false
+	}
+	return pgErr.Code == "40001" || pgErr.Code == "40P01"
+}

@@ -1,0 +1,109 @@
+package store
+
+import "slices"
+
+// State is the state of a simulation (job_state) or a task (task_state). Both columns take the same values.
+type State string
+
+// The states the platform uses. New simulations start Unknown, new tasks Pending; Completed, Failed and
+// Canceled are terminal: an update of a simulation or task in one of them changes nothing.
+const (
+	StateUnknown        State = "UNKNOWN"
+	StatePending        State = "PENDING"
+	StateRunning        State = "RUNNING"
+	StateMergingQueued  State = "MERGING_QUEUED"
+	StateMergingRunning State = "MERGING_RUNNING"
+	StateCanceled       State = "CANCELED"
+	StateCompleted      State = "COMPLETED"
+	StateFailed         State = "FAILED"
+)
+
+var allStates = []State{StateUnknown, StatePending, StateRunning, StateMergingQueued, StateMergingRunning,
+	StateCanceled, StateCompleted, StateFailed}
+
+// States returns every state the platform knows, in its lifecycle order.
+func States() []State { return slices.Clone(allStates) }
+
+// Valid reports whether s is one of the platform's states.
+func (s State) Valid() bool { return slices.Contains(allStates, s) }
+
+// Terminal reports whether s is final: Completed, Failed or Canceled.
+func (s State) Terminal() bool { return s == StateCompleted || s == StateFailed || s == StateCanceled }
+
+// Active reports whether a simulation in state s is still running or waiting to run (Pending, Running,
+// MergingQueued, MergingRunning): such a simulation is not deleted without force.
+func (s State) Active() bool {
+	return s == StatePending || s == StateRunning || s == StateMergingQueued || s == StateMergingRunning
+}
+
+// ParseState returns the State spelled s (exactly, as stored), or an ErrInvalid error for any other text.
+func ParseState(s string) (State, error) {
+	if st := State(s); st.Valid() {
+		return st, nil
+	}
+	return "", invalidf("unknown state %q", s)
+}
+
+// Platform says where a simulation and its tasks run; it is the discriminator of both inheritance families.
+type Platform string
+
+// The platforms: Direct runs on the platform's own workers (Celery), Batch on an HPC cluster.
+const (
+	PlatformDirect Platform = "DIRECT"
+	PlatformBatch  Platform = "BATCH"
+)
+
+// Valid reports whether p is Direct or Batch.
+func (p Platform) Valid() bool { return p == PlatformDirect || p == PlatformBatch }
+
+// InputType says how a simulation's input was made.
+type InputType string
+
+// The input types: the platform's web editor, or uploaded simulator files.
+const (
+	InputEditor InputType = "EDITOR"
+	InputFiles  InputType = "FILES"
+)
+
+// Valid reports whether t is Editor or Files.
+func (t InputType) Valid() bool { return t == InputEditor || t == InputFiles }
+
+// SimType is the simulator a simulation runs.
+type SimType string
+
+// The simulators the platform runs.
+const (
+	SimShieldhit SimType = "shieldhit"
+	SimTopas     SimType = "topas"
+	SimFluka     SimType = "fluka"
+	SimDummy     SimType = "dummy"
+)
+
+// Valid reports whether t is one of the platform's simulators.
+func (t SimType) Valid() bool {
+	return t == SimShieldhit || t == SimTopas || t == SimFluka || t == SimDummy
+}
+
+// AuthProvider says how a user signs in; it is the discriminator of the user family.
+type AuthProvider string
+
+// The providers: a password kept by the platform (YaptideUser rows), or single sign-on (KeycloakUser rows).
+const (
+	ProviderPassword AuthProvider = "YaptideUser"
+	ProviderSSO      AuthProvider = "KeycloakUser"
+)
+
+// Valid reports whether p is ProviderPassword or ProviderSSO.
+func (p AuthProvider) Valid() bool { return p == ProviderPassword || p == ProviderSSO }
+
+// stateStrings converts states to the text array a query filters by, refusing unknown states.
+func stateStrings(states []State) ([]string, error) {
+	out := make([]string, len(states))
+	for i, st := range states {
+		if !st.Valid() {
+			return nil, invalidf("unknown state %q", st)
+		}
+		out[i] = string(st)
+	}
+	return out, nil
+}
