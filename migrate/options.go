@@ -1,0 +1,47 @@
+package migrate
+
+import (
+	"io/fs"
+	"time"
+)
+
+// DefaultLockTimeout is how long Up, Down and Adopt wait for another process's migration run to finish
+// before giving up with ErrLockTimeout. It is longer than the Atlas CLI's ten seconds because an instance
+// starting while another one applies a slow migration to a large database should wait for it, not fail.
+const DefaultLockTimeout = 5 * time.Minute
+
+// config holds what Options set.
+type config struct {
+	fsys           fs.FS
+	lockTimeout    time.Duration
+	revisionSchema string
+	scratchURL     string
+}
+
+// Option configures a Migrator.
+type Option func(*config)
+
+// WithDirectory applies the migration directory fsys (its *.sql files and atlas.sum at the root) instead
+// of the embedded yapstore migrations. Tests use it for broken directories; services can use it for their own.
+func WithDirectory(fsys fs.FS) Option {
+	return func(c *config) { c.fsys = fsys }
+}
+
+// WithLockTimeout sets how long to wait for the migration lock (default DefaultLockTimeout). Zero or a
+// negative duration means a single attempt.
+func WithLockTimeout(d time.Duration) Option {
+	return func(c *config) { c.lockTimeout = max(d, 0) }
+}
+
+// WithRevisionSchema keeps the history table in schema name instead of DefaultRevisionSchema, like the Atlas
+// CLI's --revisions-schema flag. Both tools must agree on it.
+func WithRevisionSchema(name string) Option {
+	return func(c *config) { c.revisionSchema = name }
+}
+
+// WithScratchURL names an empty database that Down and Adopt may use to replay migrations, instead of
+// creating and dropping a temporary database on the same server (which needs the CREATEDB privilege).
+// Its contents are dropped.
+func WithScratchURL(databaseURL string) Option {
+	return func(c *config) { c.scratchURL = databaseURL }
+}

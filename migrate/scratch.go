@@ -1,0 +1,151 @@
+package migrate
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	atlasmigrate "ariga.io/atlas/sql/migrate"
+	"ariga.io/atlas/sql/postgres"
+	"ariga.io/atlas/sql/schema"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// ErrNoScratch is returned by Down and Adopt when they cannot get a scratch database to replay migrations
+// on: the Migrator was made by New over a handle that is not pgx's, and no WithScratchURL was given, or the
+// server refused CREATE DATABASE (the role lacks CREATEDB).
+var ErrNoScratch = errors.New("migrate: no scratch database to replay migrations on (give WithScratchURL)")
+
+// scratchDatabase is an empty database on which migrations are replayed to learn the schema a version
+// stands for.
+type scratchDatabase struct {
+	db    *sql.DB
+	close func(context.Context) error
+}
+
+// openScratch returns the WithScratchURL database, or creates a temporary one on the live database's server
+// (from template0, so it is empty) that close drops.
+func (m *Migrator) openScratch(ctx context.Context) (*scratchDatabase, error) {
+	if m.scratchURL != "" {
+		db, err := sql.Open("pgx", m.scratchURL)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrNoScratch, err)
+		}
+		return &scratchDatabase{db: db, close: func(context.Context) error { return db.Close() }}, nil
+	}
+	cfg, err := m.connConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	name := "yapstore_scratch_" + hex.EncodeToString(b)
+	if _, err := m.db.ExecContext(ctx, "CREATE DATABASE "+quoteIdent(name)+" TEMPLATE template0"); err != nil {
+		return nil, fmt.Errorf("%w: create %s: %w", ErrNoScratch, name, err)
+	}
+	cfg.Database = name
+	db := stdlib.OpenDB(*cfg)
+	drop := func(ctx context.Context) error {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		cerr := db.Close()
+		_, err := m.db.ExecContext(ctx, "DROP DATABASE IF EXISTS "+quoteIdent(name)+" WITH (FORCE)")
+		if err != nil {
+			err = fmt.Errorf("migrate: drop scratch database %s: %w", name, err)
+		}
+		return errors.Join(cerr, err)
+	}
+	return &scratchDatabase{db: db, close: drop}, nil
+}
+
+// connConfig returns a copy of the pgx configuration of the live database's connections.
+func (m *Migrator) connConfig(ctx context.Context) (*pgx.ConnConfig, error) {
+	conn, err := m.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: get a connection: %w", err)
+	}
+	defer conn.Close()
+	var cfg *pgx.ConnConfig
+	err = conn.Raw(func(dc any) error {
+		if c, ok := dc.(*stdlib.Conn); ok {
+			cfg = c.Conn().Config().Copy()
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("migrate: read connection settings: %w", err)
+	}
+	if cfg == nil {
+		return nil, ErrNoScratch
+	}
+	return cfg, nil
+}
+
+// schemaAt replays the directory up to and including version on the scratch database and returns the
+// inspected schema (the connection's current schema, normally "public"). The scratch database is left as it
+// was found.
+func (m *Migrator) schemaAt(ctx context.Context, scratch *sql.DB, version string) (*schema.Schema, error) {
+	drv, err := postgres.Open(scratch)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: open Atlas driver on scratch database: %w", err)
+	}
+	ex, err := atlasmigrate.NewExecutor(drv, m.dir.dir, atlasmigrate.NopRevisionReadWriter{})
+	if err != nil {
+		return nil, fmt.Errorf("migrate: create Atlas executor: %w", err)
+	}
+	realm, err := ex.Replay(ctx, atlasmigrate.SchemaConn(drv, "", nil), atlasmigrate.ReplayToVersion(version))
+	if err != nil {
+		return nil, fmt.Errorf("migrate: replay migrations to %s on scratch database: %w", version, err)
+	}
+	if len(realm.Schemas) != 1 {
+		return nil, fmt.Errorf("migrate: replay to %s: inspected %d schemas, want 1", version, len(realm.Schemas))
+	}
+	return realm.Schemas[0], nil
+}
+
+// liveSchema inspects the current schema of the database behind db (a connection or transaction).
+func liveSchema(ctx context.Context, db schema.ExecQuerier) (*schema.Schema, atlasmigrate.Driver, error) {
+	drv, err := postgres.Open(db)
+	if err != nil {
+		return nil, nil, fmt.Errorf("migrate: open Atlas driver: %w", err)
+	}
+	s, err := drv.InspectSchema(ctx, "", nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("migrate: inspect database schema: %w", err)
+	}
+	return s, drv, nil
+}
+
+// diffSchemas returns the changes that turn live into target, computed by Atlas.
+func diffSchemas(drv atlasmigrate.Driver, live, target *schema.Schema) ([]schema.Change, error) {
+	// Both sides are the connection's current schema; give them one name so Atlas compares their contents.
+	target.Name = live.Name
+	changes, err := drv.SchemaDiff(live, target)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: compare schemas: %w", err)
+	}
+	return changes, nil
+}
+
+// planSQL returns the statements Atlas plans for changes, unqualified so they apply to the current schema.
+func planSQL(ctx context.Context, drv atlasmigrate.Driver, changes []schema.Change) ([]string, error) {
+	if len(changes) == 0 {
+		return nil, nil
+	}
+	plan, err := drv.PlanChanges(ctx, "plan", changes, func(o *atlasmigrate.PlanOptions) {
+		o.SchemaQualifier = new(string)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("migrate: plan schema changes: %w", err)
+	}
+	stmts := make([]string, len(plan.Changes))
+	for i, c := range plan.Changes {
+		stmts[i] = c.Cmd
+	}
+	return stmts, nil
+}
