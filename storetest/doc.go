@@ -1,0 +1,43 @@
+// Package storetest gives each test a real, isolated, migrated PostgreSQL database, for yapstore's own
+// tests and for services that import yapstore.
+//
+//	func TestMain(m *testing.M) { storetest.Main(m) }
+//
+//	func TestSomething(t *testing.T) {
+//		t.Parallel()
+//		db := storetest.New(t) // db.Pool, db.URL: a database of its own, dropped when the test passes
+//		...
+//	}
+//
+// # Where the server comes from
+//
+// The first New (or Server) in a test binary finds a server once, through package pgserver:
+// TEST_DATABASE_URL when set; else a testcontainers PostgreSQL when a Docker engine answers (image from
+// YAPSTORE_TEST_IMAGE, default postgres:16-alpine); else a throwaway cluster from the PostgreSQL server
+// binaries installed locally; else every test fails with a message saying how to get a server. Tests never
+// skip. YAPSTORE_TEST_SERVER restricts the paths (for example "container", so that CI fails instead of
+// falling back). The server is stopped by Main when the tests end; TEST_DATABASE_URL's server is never
+// touched beyond the databases storetest creates.
+//
+// # Template and clones
+//
+// On that server storetest keeps one template database per version of the embedded migrations, named
+// storetest_tpl_<first 16 hex digits of the atlas.sum hash>. The first process to need it builds it under
+// a PostgreSQL advisory lock (go test runs packages as separate processes, possibly against one server):
+// it creates storetest_build_<hash>_<time>, applies the migrations with package migrate, and publishes it
+// by renaming, so no process ever clones a half-built template. Each test then gets
+// CREATE DATABASE storetest_db_<time>_<random> TEMPLATE …, with STRATEGY FILE_COPY when the server runs
+// with fsync off and WAL_LOG otherwise (PostgreSQL 15 and later), and the database is dropped when the test
+// passes. A failed test's database is kept and its URL logged. Each process sweeps, by prefix, databases
+// nobody is connected to that are stale: test databases older than eight hours, builds older than one,
+// templates of other migrations built more than a day ago.
+//
+// # Files
+//
+//   - storetest.go: DB and New.
+//   - harness.go: the process-wide server and template, Main and Server.
+//   - template.go: building and publishing the template.
+//   - clone.go: creating and dropping a test's database.
+//   - sweep.go: dropping stale leftovers.
+//   - names.go: database names.
+package storetest

@@ -1,0 +1,174 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/yapstore/yapstore/migrations"
+	"github.com/yapstore/yapstore/pgserver"
+)
+
+// URLEnv is the environment variable that names an existing server for the tests. When it is set,
+// storetest uses that server and starts nothing.
+const URLEnv = "TEST_DATABASE_URL"
+
+const (
+	// setupTimeout bounds finding or starting the server and building the template.
+	setupTimeout = 5 * time.Minute
+	// perTestTimeout bounds creating or dropping one test's database.
+	perTestTimeout = time.Minute
+	// shutdownTimeout bounds stopping the server at the end of the process.
+	shutdownTimeout = time.Minute
+)
+
+// errNoMain is returned when the server would outlive the test binary because nothing will stop it.
+var errNoMain = errors.New("the test server would outlive this test binary, because testcontainers' reaper " +
+	"is disabled (TESTCONTAINERS_RYUK_DISABLED=true) and nothing else stops it at exit: " +
+	"add func TestMain(m *testing.M) { storetest.Main(m) } to the package's tests")
+
+// process is this test binary's harness. A test harness is process-wide by nature: go test runs one
+// binary per package, and every test in it shares one server and one template.
+var process harness
+
+// harness holds the server and template shared by the tests of one process. setUp fills it once; after
+// that only mainActive changes.
+type harness struct {
+	once sync.Once
+	err  error // why setUp failed; every New then fails with it
+
+	server        *pgserver.Server
+	admin         *pgxpool.Pool // on the server's maintenance database, for CREATE and DROP DATABASE
+	serverVersion int           // server_version_num, e.g. 150018
+	strategy      string        // CREATE DATABASE … STRATEGY, "" before PostgreSQL 15
+	tag           string        // the migrations hash, shortened for identifiers
+	template      string        // the template database's name
+
+	mainActive atomic.Bool // Main runs this process's tests, and will stop the server at the end
+}
+
+// get returns the harness, setting it up on first use; tb receives the setup's log lines.
+func (h *harness) get(tb testing.TB) (*harness, error) {
+	h.once.Do(func() { h.err = h.setUp(tb) })
+	return h, h.err
+}
+
+// setUp finds or starts the server, sweeps stale leftovers and makes sure the template exists.
+func (h *harness) setUp(tb testing.TB) (err error) {
+	ctx, cancel := context.WithTimeout(context.Background(), setupTimeout)
+	defer cancel()
+
+	h.tag, err = hashTag(migrations.Hash())
+	if err != nil {
+		return err
+	}
+	h.template = templateName(h.tag)
+
+	start := time.Now()
+	h.server, err = pgserver.Start(ctx, pgserver.EnvOptions(URLEnv))
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, h.shutdown())
+		}
+	}()
+	if h.server.SurvivesExit() && !h.mainActive.Load() {
+		return errNoMain
+	}
+	tb.Logf("storetest: server %s ready in %s", h.server, time.Since(start).Round(time.Millisecond))
+	for _, s := range h.server.Skipped() {
+		tb.Logf("storetest: skipped %s", s)
+	}
+
+	h.admin, err = pgxpool.New(ctx, h.server.URL())
+	if err != nil {
+		return fmt.Errorf("connect to the server: %w", err)
+	}
+	if err := h.admin.QueryRow(ctx, "SELECT current_setting('server_version_num')::int").Scan(&h.serverVersion); err != nil {
+		return fmt.Errorf("connect to the server: %w", err)
+	}
+	if h.strategy, err = cloneStrategy(ctx, h.admin, h.serverVersion); err != nil {
+		return err
+	}
+	if dropped, err := h.sweep(ctx, time.Now()); err != nil || len(dropped) > 0 {
+		tb.Logf("storetest: swept stale databases %v (errors: %v)", dropped, err)
+	}
+
+	start = time.Now()
+	built, err := h.ensureTemplate(ctx)
+	if err != nil {
+		return fmt.Errorf("template %s: %w", h.template, err)
+	}
+	if built {
+		tb.Logf("storetest: built template %s in %s", h.template, time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}
+
+// shutdown closes the admin pool and stops the server, if setUp got that far.
+func (h *harness) shutdown() error {
+	if h.admin != nil {
+		h.admin.Close()
+	}
+	if h.server == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	return h.server.Stop(ctx)
+}
+
+// Main runs the package's tests and then stops the server storetest started for them. Call it from
+// TestMain in every package that uses New:
+//
+//	func TestMain(m *testing.M) { storetest.Main(m) }
+//
+// Without it a container outlives the test binary whenever testcontainers' reaper is disabled
+// (TESTCONTAINERS_RYUK_DISABLED=true), so New refuses to start one then. Main also stops the server when
+// the process is interrupted (SIGINT, SIGTERM), then exits with status 1. It never returns: it exits with
+// m.Run's status, or 1 if stopping the server failed.
+func Main(m *testing.M) {
+	process.mainActive.Store(true)
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig := <-signals
+		fmt.Fprintf(os.Stderr, "storetest: %v: stopping the test server\n", sig)
+		if err := process.shutdown(); err != nil {
+			fmt.Fprintln(os.Stderr, "storetest:", err)
+		}
+		os.Exit(1)
+	}()
+
+	code := m.Run()
+	signal.Stop(signals)
+	if err := process.shutdown(); err != nil {
+		fmt.Fprintln(os.Stderr, "storetest: stop the test server:", err)
+		if code == 0 {
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+// Server returns the server this process's tests run on, finding or starting it (and building the
+// template) on first use. It fails tb, with a message that says how to get a server, when there is none.
+func Server(tb testing.TB) *pgserver.Server {
+	tb.Helper()
+	h, err := process.get(tb)
+	if err != nil {
+		tb.Fatalf("storetest: %v", err)
+	}
+	return h.server
+}
