@@ -1,11 +1,15 @@
 -- Log files of simulations: one blob per simulation mapping file names to their text.
 
 -- name: GetLogfiles :one
-SELECT l.id, l.simulation_id, l.compressed_data
-FROM "Logfiles" l
-WHERE l.simulation_id = @simulation_id
-ORDER BY l.id
-LIMIT 1;
+-- The log files of a simulation, read through the simulation so that a non-null owner_id scopes them (another
+-- user's simulation is not found). No row means no such simulation; has_logfiles is false when the simulation
+-- has none. The platform appends a row per upload and reads the first; the oldest row wins here too.
+SELECT s.id AS simulation_id, (l.id IS NOT NULL)::bool AS has_logfiles, l.compressed_data
+FROM "Simulation" s
+LEFT JOIN LATERAL (
+    SELECT l.id, l.compressed_data FROM "Logfiles" l WHERE l.simulation_id = s.id ORDER BY l.id LIMIT 1
+) l ON true
+WHERE s.id = @simulation_id AND (sqlc.narg(owner_id)::int IS NULL OR s.user_id = sqlc.narg(owner_id)::int);
 
 -- name: ReplaceLogfiles :one
 -- Replaces the log files of a simulation (every earlier row of it is removed) in one statement.
@@ -16,4 +20,5 @@ INSERT INTO "Logfiles" (simulation_id, compressed_data) VALUES (@simulation_id, 
 RETURNING id, simulation_id, compressed_data;
 
 -- name: DeleteLogfiles :execrows
+-- Removes the log files of a simulation; returns how many rows went.
 DELETE FROM "Logfiles" WHERE simulation_id = @simulation_id;

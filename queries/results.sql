@@ -5,12 +5,15 @@
 -- their metadata when they already exist; pages are upserted by (estimator, page_number) with the blob,
 -- page_name and page_dimension always overwritten; then the simulation becomes COMPLETED (unless it is already
 -- in a terminal state) with end_time set if unset. Estimator and page arrays are parallel; a page names its
--- estimator by file_name.
+-- estimator by file_name. Estimators are inserted in array order, so new ones get ids in payload order (the
+-- order reads return them in). found is false when no simulation has the id (with no estimators nothing else fails).
 WITH estimator AS (
     INSERT INTO "Estimator" (simulation_id, name, file_name, compressed_data)
     SELECT @simulation_id, e.name, e.file_name, e.compressed_data
     FROM (SELECT unnest(@estimator_names::text[]) AS name, unnest(@estimator_file_names::text[]) AS file_name,
-                 unnest(@estimator_data::bytea[]) AS compressed_data) AS e
+                 unnest(@estimator_data::bytea[]) AS compressed_data,
+                 generate_series(1, cardinality(@estimator_names::text[])) AS ord) AS e
+    ORDER BY e.ord
     ON CONFLICT (simulation_id, file_name) DO UPDATE SET file_name = EXCLUDED.file_name
     RETURNING id, file_name
 ), page AS (
@@ -30,52 +33,69 @@ WITH estimator AS (
     WHERE s.id = @simulation_id AND s.job_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED')
     RETURNING s.id
 )
-SELECT (SELECT count(*) FROM estimator)::int AS estimators,
+SELECT EXISTS (SELECT 1 FROM "Simulation" s WHERE s.id = @simulation_id) AS found,
+       (SELECT count(*) FROM estimator)::int AS estimators,
        (SELECT count(*) FROM page)::int AS pages,
        (SELECT count(*) FROM sim) > 0 AS completed;
 
--- name: ListEstimators :many
--- The estimators of a simulation in id order, with their metadata blobs.
-SELECT e.id, e.simulation_id, e.name, e.file_name, e.compressed_data
-FROM "Estimator" e
-WHERE e.simulation_id = @simulation_id
-ORDER BY e.id;
+-- name: GetResultsOfJob :many
+-- The results of the simulation with job_id in one statement (one snapshot): a non-null owner_id scopes the read
+-- (another user's simulation is not found). No row means no such simulation. Otherwise there is one row per
+-- estimator (page columns null) followed by one row per page of it in page_number order, estimators in id
+-- order; a simulation without estimators gives one row whose estimator columns are null. A non-null
+-- estimator_name keeps only the estimator that GetEstimatorOfJob would pick.
+WITH sim AS (
+    SELECT s.id FROM "Simulation" s
+    WHERE s.job_id = @job_id AND (sqlc.narg(owner_id)::int IS NULL OR s.user_id = sqlc.narg(owner_id)::int)
+), est AS (
+    SELECT e.id, e.simulation_id, e.name, e.file_name, e.compressed_data
+    FROM "Estimator" e JOIN sim ON e.simulation_id = sim.id
+    WHERE sqlc.narg(estimator_name)::text IS NULL OR e.id = (
+        SELECT e2.id FROM "Estimator" e2
+        WHERE e2.simulation_id = sim.id
+          AND (e2.name = sqlc.narg(estimator_name)::text OR e2.file_name = sqlc.narg(estimator_name)::text)
+        ORDER BY e2.name = sqlc.narg(estimator_name)::text DESC, e2.id
+        LIMIT 1)
+)
+SELECT sim.id AS simulation_id, est.id AS estimator_id, est.name AS estimator_name,
+       est.file_name AS estimator_file_name, NULL::int AS page_id, NULL::int AS page_number,
+       NULL::text AS page_name, NULL::int AS page_dimension, est.compressed_data
+FROM sim LEFT JOIN est ON true
+UNION ALL
+SELECT est.simulation_id, est.id, NULL, NULL, p.id, p.page_number, p.page_name, p.page_dimension,
+       p.compressed_data
+FROM est JOIN "Page" p ON p.estimator_id = est.id
+ORDER BY estimator_id NULLS FIRST, page_number NULLS FIRST;
 
--- name: GetEstimatorByName :one
--- One estimator of a simulation, by the name the platform's results use (its file_name).
-SELECT e.id, e.simulation_id, e.name, e.file_name, e.compressed_data
-FROM "Estimator" e
-WHERE e.simulation_id = @simulation_id AND e.file_name = @file_name;
-
--- name: ListPagesOfSimulation :many
--- Every page of every estimator of a simulation, in estimator id then page_number order, with blobs.
-SELECT p.id, p.estimator_id, p.page_number, p.page_name, p.page_dimension, p.compressed_data
-FROM "Page" p
-JOIN "Estimator" e ON e.id = p.estimator_id
-WHERE e.simulation_id = @simulation_id
-ORDER BY e.id, p.page_number;
-
--- name: ListPages :many
--- The pages of one estimator in page_number order; an empty page_numbers array means every page.
-SELECT p.id, p.estimator_id, p.page_number, p.page_name, p.page_dimension, p.compressed_data
-FROM "Page" p
-WHERE p.estimator_id = @estimator_id
-  AND (cardinality(@page_numbers::int[]) = 0 OR p.page_number = ANY (@page_numbers::int[]))
+-- name: ListPagesOfJob :many
+-- Pages of one estimator of the simulation with job_id, in page_number order, in one statement. The estimator
+-- is the lowest-id one whose name is estimator_name or, when none is, whose file_name is. A non-null owner_id
+-- scopes the read. No row means no such simulation or estimator; a row whose page columns are null means the
+-- estimator exists but has none of the pages asked for.
+SELECT e.id AS estimator_id, p.id AS page_id, p.page_number, p.page_name, p.page_dimension, p.compressed_data
+FROM "Simulation" s
+JOIN LATERAL (
+    SELECT e2.id FROM "Estimator" e2
+    WHERE e2.simulation_id = s.id AND (e2.name = @estimator_name::text OR e2.file_name = @estimator_name::text)
+    ORDER BY e2.name = @estimator_name::text DESC, e2.id
+    LIMIT 1
+) e ON true
+LEFT JOIN "Page" p ON p.estimator_id = e.id AND p.page_number = ANY (@page_numbers::int[])
+WHERE s.job_id = @job_id AND (sqlc.narg(owner_id)::int IS NULL OR s.user_id = sqlc.narg(owner_id)::int)
 ORDER BY p.page_number;
 
--- name: GetPage :one
-SELECT p.id, p.estimator_id, p.page_number, p.page_name, p.page_dimension, p.compressed_data
-FROM "Page" p
-WHERE p.estimator_id = @estimator_id AND p.page_number = @page_number;
-
--- name: ListPageInfo :many
--- Page metadata of every estimator of a simulation, without blobs, in estimator id then page_number order.
-SELECT p.id, p.estimator_id, e.file_name AS estimator_file_name, p.page_number, p.page_name, p.page_dimension,
+-- name: ListPageInfoOfJob :many
+-- Page metadata, without blobs, of every estimator of the simulation with job_id, in estimator id then
+-- page_number order. A non-null owner_id scopes the read. No row means no such simulation; estimator columns
+-- are null for a simulation without estimators, page columns for an estimator without pages.
+SELECT s.id AS simulation_id, e.id AS estimator_id, e.name AS estimator_name, e.file_name AS estimator_file_name,
+       p.id AS page_id, p.page_number, p.page_name, p.page_dimension,
        coalesce(octet_length(p.compressed_data), 0)::int AS compressed_size
-FROM "Page" p
-JOIN "Estimator" e ON e.id = p.estimator_id
-WHERE e.simulation_id = @simulation_id
-ORDER BY e.id, p.page_number;
+FROM "Simulation" s
+LEFT JOIN "Estimator" e ON e.simulation_id = s.id
+LEFT JOIN "Page" p ON p.estimator_id = e.id
+WHERE s.job_id = @job_id AND (sqlc.narg(owner_id)::int IS NULL OR s.user_id = sqlc.narg(owner_id)::int)
+ORDER BY e.id NULLS FIRST, p.page_number NULLS FIRST;
 
 -- name: CopyPages :copyfrom
 INSERT INTO "Page" (estimator_id, page_number, page_name, page_dimension, compressed_data)

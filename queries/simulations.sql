@@ -91,9 +91,10 @@ WHERE s.job_id = @job_id
 -- name: ListSimulationsOfUser :many
 -- One page of a user's simulations. sort_key is one of start_time_asc, start_time_desc, end_time_asc,
 -- end_time_desc (chosen by the store from a fixed set, never from user text); ties break on id in the same
--- direction. An empty states array lists every state.
+-- direction. An empty states array lists every state. Every row carries the total number of the user's
+-- simulations in those states (computed before LIMIT), so a non-empty page needs no separate count.
 SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
-       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
+       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, count(*) OVER () AS total
 FROM "Simulation" s
 LEFT JOIN "CelerySimulation" c ON c.id = s.id
 LEFT JOIN "BatchSimulation" b ON b.id = s.id
@@ -128,8 +129,9 @@ ORDER BY s.start_time DESC NULLS LAST, s.id DESC;
 -- name: UpdateSimulationState :one
 -- Applies a state update with the platform's rules in one statement: a simulation in a terminal state
 -- (COMPLETED, FAILED, CANCELED) is left unchanged; otherwise each given field is set, start_time and end_time
--- only while unset, and the batch fields only on a BATCH simulation. Returns the row after the update and
--- whether it was applied; no row means no such simulation.
+-- only while unset, merge_id only on a DIRECT simulation and the batch fields only on a BATCH simulation.
+-- Returns the row after the update (merge_id as it was before, new_merge_id when it changed) and whether it
+-- was applied; no row means no such simulation.
 WITH cur AS (
     SELECT s.id, s.job_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED') AS open
     FROM "Simulation" s
@@ -143,6 +145,11 @@ WITH cur AS (
     FROM cur
     WHERE s.id = cur.id AND cur.open
     RETURNING s.*
+), celery AS (
+    UPDATE "CelerySimulation" c SET merge_id = sqlc.narg(merge_id)::text
+    FROM cur
+    WHERE c.id = cur.id AND cur.open AND sqlc.narg(merge_id)::text IS NOT NULL
+    RETURNING c.id, c.merge_id
 ), batch AS (
     UPDATE "BatchSimulation" b SET
         job_dir = coalesce(sqlc.narg(job_dir)::text, b.job_dir),
@@ -153,13 +160,16 @@ WITH cur AS (
     RETURNING b.id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
 )
 SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
-       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, true AS applied
+       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, cn.merge_id AS new_merge_id,
+       true AS applied
 FROM sim s
 LEFT JOIN "CelerySimulation" c ON c.id = s.id
+LEFT JOIN celery cn ON cn.id = s.id
 LEFT JOIN batch b ON b.id = s.id
 UNION ALL
 SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
-       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, false AS applied
+       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, NULL::text AS new_merge_id,
+       false AS applied
 FROM "Simulation" s
 JOIN cur ON cur.id = s.id AND NOT cur.open
 LEFT JOIN "CelerySimulation" c ON c.id = s.id

@@ -31,12 +31,15 @@ ORDER BY t.simulation_id, t.task_id;
 -- Applies a worker's progress update with the platform's rules in one statement. A task in a terminal state
 -- (COMPLETED, FAILED, CANCELED) is left unchanged. Otherwise each given field is set; reaching COMPLETED sets
 -- simulated_primaries to requested_primaries; start_time and end_time are set only while unset; estimated_time
--- is taken only while end_time is unset, and setting end_time clears it; last_update_time becomes now.
--- Returns the task after the update and whether the update was applied; no row means no such task.
+-- is taken only while end_time is unset, and setting end_time clears it; a DIRECT task takes a given celery_id;
+-- last_update_time becomes now. The task row is locked first, so an update racing a cancellation sees the
+-- cancellation. Returns the task after the update (celery_id as it was before, new_celery_id when it changed) and
+-- whether the update was applied; no row means no such task.
 WITH cur AS (
     SELECT t.id, t.task_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED') AS open
     FROM "Task" t
     WHERE t.simulation_id = @simulation_id AND t.task_id = @task_id
+    FOR UPDATE
 ), upd AS (
     UPDATE "Task" t SET
         requested_primaries = coalesce(sqlc.narg(requested_primaries)::int, t.requested_primaries),
@@ -55,14 +58,22 @@ WITH cur AS (
     FROM cur
     WHERE t.id = cur.id AND cur.open
     RETURNING t.*
+), celery AS (
+    UPDATE "CeleryTask" c SET celery_id = sqlc.narg(celery_id)::text
+    FROM cur
+    WHERE c.id = cur.id AND cur.open AND sqlc.narg(celery_id)::text IS NOT NULL
+    RETURNING c.id, c.celery_id
 )
 SELECT u.id, u.simulation_id, u.task_id, u.requested_primaries, u.simulated_primaries, u.task_state,
-       u.estimated_time, u.start_time, u.end_time, u.platform, u.last_update_time, c.celery_id, true AS applied
+       u.estimated_time, u.start_time, u.end_time, u.platform, u.last_update_time,
+       c.celery_id, cn.celery_id AS new_celery_id, true AS applied
 FROM upd u
 LEFT JOIN "CeleryTask" c ON c.id = u.id
+LEFT JOIN celery cn ON cn.id = u.id
 UNION ALL
 SELECT t.id, t.simulation_id, t.task_id, t.requested_primaries, t.simulated_primaries, t.task_state,
-       t.estimated_time, t.start_time, t.end_time, t.platform, t.last_update_time, c.celery_id, false AS applied
+       t.estimated_time, t.start_time, t.end_time, t.platform, t.last_update_time, c.celery_id,
+       NULL::text AS new_celery_id, false AS applied
 FROM "Task" t
 JOIN cur ON cur.id = t.id AND NOT cur.open
 LEFT JOIN "CeleryTask" c ON c.id = t.id;
@@ -73,6 +84,17 @@ SELECT t.task_state, count(*)::int AS tasks
 FROM "Task" t
 WHERE t.simulation_id = @simulation_id
 GROUP BY t.task_state
+ORDER BY t.task_state;
+
+-- name: SimulationTaskSummary :many
+-- A simulation's state and platform with the number of its tasks in each state, for deriving the simulation's
+-- state from its tasks in one query. A simulation without tasks gives one row with a NULL task_state and 0;
+-- no row means no such simulation.
+SELECT s.job_state, s.platform, t.task_state, count(t.id)::int AS tasks
+FROM "Simulation" s
+LEFT JOIN "Task" t ON t.simulation_id = s.id
+WHERE s.id = @simulation_id
+GROUP BY s.job_state, s.platform, t.task_state
 ORDER BY t.task_state;
 
 -- name: DeleteTask :execrows

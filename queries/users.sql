@@ -57,6 +57,11 @@ ORDER BY u.username, u.auth_provider, u.id;
 -- name: UpdatePasswordHash :execrows
 UPDATE "YaptideUser" SET password_hash = @password_hash WHERE id = @id;
 
+-- name: ReplacePasswordHash :execrows
+-- Replaces a password hash only if it is still old_hash, so that upgrading a hash at login never overwrites a
+-- password changed in the meantime.
+UPDATE "YaptideUser" SET password_hash = @new_hash WHERE id = @id AND password_hash = @old_hash;
+
 -- name: DeleteUser :execrows
 -- Deletes a user and, through ON DELETE CASCADE, its child row. Fails with a foreign-key violation on
 -- Simulation_user_id_fkey while the user owns simulations.

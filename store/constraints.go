@@ -13,24 +13,6 @@ const (
 	ConstraintBatchSimulationCluster = "BatchSimulation_cluster_id_fkey"
 )
 
-// constraintTables maps each foreign key to the table that holds it (the referencing table), which is how
-// mapError tells "parent missing" from "still referenced".
-var constraintTables = map[string]string{
-	"YaptideUser_id_fkey":            "YaptideUser",
-	"KeycloakUser_id_fkey":           "KeycloakUser",
-	ConstraintSimulationUser:         "Simulation",
-	"CelerySimulation_id_fkey":       "CelerySimulation",
-	"BatchSimulation_id_fkey":        "BatchSimulation",
-	ConstraintBatchSimulationCluster: "BatchSimulation",
-	"Task_simulation_id_fkey":        "Task",
-	"CeleryTask_id_fkey":             "CeleryTask",
-	"BatchTask_id_fkey":              "BatchTask",
-	"Input_simulation_id_fkey":       "Input",
-	"Estimator_simulation_id_fkey":   "Estimator",
-	"Page_estimator_id_fkey":         "Page",
-	"Logfiles_simulation_id_fkey":    "Logfiles",
-}
-
 // constraintDescriptions says in words what breaking a constraint means, for error messages.
 var constraintDescriptions = map[string]string{
 	ConstraintUsernameProvider:       "a user with this name and provider already exists",

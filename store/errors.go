@@ -78,9 +78,19 @@ func notFoundf(format string, args ...any) error {
 
 // mapError turns an error from pgx into the package's errors: no rows becomes ErrNotFound, constraint
 // violations a *ConstraintError, a closed pool ErrClosed. Context errors and everything else pass through
-// unchanged, so errors.Is(err, context.Canceled) keeps working. It is the only place that interprets driver
-// errors.
-func mapError(err error) error {
+// unchanged, so errors.Is(err, context.Canceled) keeps working. Together with mapDeleteError it is the only
+// place that interprets driver errors.
+//
+// A foreign-key violation maps to ErrNotFound here: for the inserts and updates the package sends it means
+// the row refers to a parent that does not exist.
+func mapError(err error) error { return mapErrorWith(err, ErrNotFound) }
+
+// mapDeleteError is mapError for DELETE statements, where a foreign-key violation means the row is still
+// referenced (ErrStillReferenced). PostgreSQL reports the referencing table and the same SQLSTATE in both
+// directions, so only the statement tells the two cases apart.
+func mapDeleteError(err error) error { return mapErrorWith(err, ErrStillReferenced) }
+
+func mapErrorWith(err error, foreignKeyKind error) error {
 	if err == nil {
 		return nil
 	}
@@ -102,13 +112,7 @@ func mapError(err error) error {
 	case "23505": // unique_violation
 		ce.Kind = ErrConflict
 	case "23503": // foreign_key_violation
-		// Inserting a row whose parent is missing reports the referencing table; deleting a parent that is
-		// still referenced reports the parent's table.
-		if owner, ok := constraintTables[pgErr.ConstraintName]; ok && owner != pgErr.TableName {
-			ce.Kind = ErrStillReferenced
-		} else {
-			ce.Kind = ErrNotFound
-		}
+		ce.Kind = foreignKeyKind
 	case "23514", "23502": // check_violation, not_null_violation
 		ce.Kind = ErrInvalid
 	case "22P02", "22003", "22001", "22007", "22008", "21000":

@@ -11,18 +11,33 @@ import (
 
 const getInput = `-- name: GetInput :one
 
-SELECT i.id, i.simulation_id, i.compressed_data
-FROM "Input" i
-WHERE i.simulation_id = $1
-ORDER BY i.id
-LIMIT 1
+SELECT s.id AS simulation_id, (i.id IS NOT NULL)::bool AS has_input, i.compressed_data
+FROM "Simulation" s
+LEFT JOIN LATERAL (
+    SELECT i.id, i.compressed_data FROM "Input" i WHERE i.simulation_id = s.id ORDER BY i.id LIMIT 1
+) i ON true
+WHERE s.id = $1 AND ($2::int IS NULL OR s.user_id = $2::int)
 `
 
+type GetInputParams struct {
+	SimulationID int32
+	OwnerID      *int32
+}
+
+type GetInputRow struct {
+	SimulationID   int32
+	HasInput       bool
+	CompressedData []byte
+}
+
 // Inputs of simulations. The platform keeps one input per simulation; the oldest row wins if there are more.
-func (q *Queries) GetInput(ctx context.Context, db DBTX, simulationID *int32) (Input, error) {
-	row := db.QueryRow(ctx, getInput, simulationID)
-	var i Input
-	err := row.Scan(&i.ID, &i.SimulationID, &i.CompressedData)
+// The input of a simulation, read through the simulation so that a non-null owner_id scopes it (another
+// user's simulation is not found). No row means no such simulation; has_input is false when the simulation
+// has no input row (compressed_data is then null, as it also is for a NULL blob).
+func (q *Queries) GetInput(ctx context.Context, db DBTX, arg GetInputParams) (GetInputRow, error) {
+	row := db.QueryRow(ctx, getInput, arg.SimulationID, arg.OwnerID)
+	var i GetInputRow
+	err := row.Scan(&i.SimulationID, &i.HasInput, &i.CompressedData)
 	return i, err
 }
 

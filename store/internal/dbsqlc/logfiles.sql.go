@@ -13,6 +13,7 @@ const deleteLogfiles = `-- name: DeleteLogfiles :execrows
 DELETE FROM "Logfiles" WHERE simulation_id = $1
 `
 
+// Removes the log files of a simulation; returns how many rows went.
 func (q *Queries) DeleteLogfiles(ctx context.Context, db DBTX, simulationID int32) (int64, error) {
 	result, err := db.Exec(ctx, deleteLogfiles, simulationID)
 	if err != nil {
@@ -23,18 +24,33 @@ func (q *Queries) DeleteLogfiles(ctx context.Context, db DBTX, simulationID int3
 
 const getLogfiles = `-- name: GetLogfiles :one
 
-SELECT l.id, l.simulation_id, l.compressed_data
-FROM "Logfiles" l
-WHERE l.simulation_id = $1
-ORDER BY l.id
-LIMIT 1
+SELECT s.id AS simulation_id, (l.id IS NOT NULL)::bool AS has_logfiles, l.compressed_data
+FROM "Simulation" s
+LEFT JOIN LATERAL (
+    SELECT l.id, l.compressed_data FROM "Logfiles" l WHERE l.simulation_id = s.id ORDER BY l.id LIMIT 1
+) l ON true
+WHERE s.id = $1 AND ($2::int IS NULL OR s.user_id = $2::int)
 `
 
+type GetLogfilesParams struct {
+	SimulationID int32
+	OwnerID      *int32
+}
+
+type GetLogfilesRow struct {
+	SimulationID   int32
+	HasLogfiles    bool
+	CompressedData []byte
+}
+
 // Log files of simulations: one blob per simulation mapping file names to their text.
-func (q *Queries) GetLogfiles(ctx context.Context, db DBTX, simulationID int32) (Logfile, error) {
-	row := db.QueryRow(ctx, getLogfiles, simulationID)
-	var i Logfile
-	err := row.Scan(&i.ID, &i.SimulationID, &i.CompressedData)
+// The log files of a simulation, read through the simulation so that a non-null owner_id scopes them (another
+// user's simulation is not found). No row means no such simulation; has_logfiles is false when the simulation
+// has none. The platform appends a row per upload and reads the first; the oldest row wins here too.
+func (q *Queries) GetLogfiles(ctx context.Context, db DBTX, arg GetLogfilesParams) (GetLogfilesRow, error) {
+	row := db.QueryRow(ctx, getLogfiles, arg.SimulationID, arg.OwnerID)
+	var i GetLogfilesRow
+	err := row.Scan(&i.SimulationID, &i.HasLogfiles, &i.CompressedData)
 	return i, err
 }
 

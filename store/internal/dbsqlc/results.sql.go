@@ -18,87 +18,72 @@ type CopyPagesParams struct {
 	CompressedData []byte
 }
 
-const getEstimatorByName = `-- name: GetEstimatorByName :one
-SELECT e.id, e.simulation_id, e.name, e.file_name, e.compressed_data
-FROM "Estimator" e
-WHERE e.simulation_id = $1 AND e.file_name = $2
+const getResultsOfJob = `-- name: GetResultsOfJob :many
+WITH sim AS (
+    SELECT s.id FROM "Simulation" s
+    WHERE s.job_id = $1 AND ($2::int IS NULL OR s.user_id = $2::int)
+), est AS (
+    SELECT e.id, e.simulation_id, e.name, e.file_name, e.compressed_data
+    FROM "Estimator" e JOIN sim ON e.simulation_id = sim.id
+    WHERE $3::text IS NULL OR e.id = (
+        SELECT e2.id FROM "Estimator" e2
+        WHERE e2.simulation_id = sim.id
+          AND (e2.name = $3::text OR e2.file_name = $3::text)
+        ORDER BY e2.name = $3::text DESC, e2.id
+        LIMIT 1)
+)
+SELECT sim.id AS simulation_id, est.id AS estimator_id, est.name AS estimator_name,
+       est.file_name AS estimator_file_name, NULL::int AS page_id, NULL::int AS page_number,
+       NULL::text AS page_name, NULL::int AS page_dimension, est.compressed_data
+FROM sim LEFT JOIN est ON true
+UNION ALL
+SELECT est.simulation_id, est.id, NULL, NULL, p.id, p.page_number, p.page_name, p.page_dimension,
+       p.compressed_data
+FROM est JOIN "Page" p ON p.estimator_id = est.id
+ORDER BY estimator_id NULLS FIRST, page_number NULLS FIRST
 `
 
-type GetEstimatorByNameParams struct {
-	SimulationID int32
-	FileName     string
+type GetResultsOfJobParams struct {
+	JobID         string
+	OwnerID       *int32
+	EstimatorName *string
 }
 
-// One estimator of a simulation, by the name the platform's results use (its file_name).
-func (q *Queries) GetEstimatorByName(ctx context.Context, db DBTX, arg GetEstimatorByNameParams) (Estimator, error) {
-	row := db.QueryRow(ctx, getEstimatorByName, arg.SimulationID, arg.FileName)
-	var i Estimator
-	err := row.Scan(
-		&i.ID,
-		&i.SimulationID,
-		&i.Name,
-		&i.FileName,
-		&i.CompressedData,
-	)
-	return i, err
+type GetResultsOfJobRow struct {
+	SimulationID      int32
+	EstimatorID       *int32
+	EstimatorName     *string
+	EstimatorFileName *string
+	PageID            *int32
+	PageNumber        *int32
+	PageName          *string
+	PageDimension     *int32
+	CompressedData    []byte
 }
 
-const getPage = `-- name: GetPage :one
-SELECT p.id, p.estimator_id, p.page_number, p.page_name, p.page_dimension, p.compressed_data
-FROM "Page" p
-WHERE p.estimator_id = $1 AND p.page_number = $2
-`
-
-type GetPageParams struct {
-	EstimatorID int32
-	PageNumber  int32
-}
-
-type GetPageRow struct {
-	ID             int32
-	EstimatorID    int32
-	PageNumber     int32
-	PageName       string
-	PageDimension  int32
-	CompressedData []byte
-}
-
-func (q *Queries) GetPage(ctx context.Context, db DBTX, arg GetPageParams) (GetPageRow, error) {
-	row := db.QueryRow(ctx, getPage, arg.EstimatorID, arg.PageNumber)
-	var i GetPageRow
-	err := row.Scan(
-		&i.ID,
-		&i.EstimatorID,
-		&i.PageNumber,
-		&i.PageName,
-		&i.PageDimension,
-		&i.CompressedData,
-	)
-	return i, err
-}
-
-const listEstimators = `-- name: ListEstimators :many
-SELECT e.id, e.simulation_id, e.name, e.file_name, e.compressed_data
-FROM "Estimator" e
-WHERE e.simulation_id = $1
-ORDER BY e.id
-`
-
-// The estimators of a simulation in id order, with their metadata blobs.
-func (q *Queries) ListEstimators(ctx context.Context, db DBTX, simulationID int32) ([]Estimator, error) {
-	rows, err := db.Query(ctx, listEstimators, simulationID)
+// The results of the simulation with job_id in one statement (one snapshot): a non-null owner_id scopes the read
+// (another user's simulation is not found). No row means no such simulation. Otherwise there is one row per
+// estimator (page columns null) followed by one row per page of it in page_number order, estimators in id
+// order; a simulation without estimators gives one row whose estimator columns are null. A non-null
+// estimator_name keeps only the estimator that GetEstimatorOfJob would pick.
+func (q *Queries) GetResultsOfJob(ctx context.Context, db DBTX, arg GetResultsOfJobParams) ([]GetResultsOfJobRow, error) {
+	rows, err := db.Query(ctx, getResultsOfJob, arg.JobID, arg.OwnerID, arg.EstimatorName)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Estimator
+	var items []GetResultsOfJobRow
 	for rows.Next() {
-		var i Estimator
+		var i GetResultsOfJobRow
 		if err := rows.Scan(
-			&i.ID,
 			&i.SimulationID,
-			&i.Name,
-			&i.FileName,
+			&i.EstimatorID,
+			&i.EstimatorName,
+			&i.EstimatorFileName,
+			&i.PageID,
+			&i.PageNumber,
+			&i.PageName,
+			&i.PageDimension,
 			&i.CompressedData,
 		); err != nil {
 			return nil, err
@@ -111,39 +96,52 @@ func (q *Queries) ListEstimators(ctx context.Context, db DBTX, simulationID int3
 	return items, nil
 }
 
-const listPageInfo = `-- name: ListPageInfo :many
-SELECT p.id, p.estimator_id, e.file_name AS estimator_file_name, p.page_number, p.page_name, p.page_dimension,
+const listPageInfoOfJob = `-- name: ListPageInfoOfJob :many
+SELECT s.id AS simulation_id, e.id AS estimator_id, e.name AS estimator_name, e.file_name AS estimator_file_name,
+       p.id AS page_id, p.page_number, p.page_name, p.page_dimension,
        coalesce(octet_length(p.compressed_data), 0)::int AS compressed_size
-FROM "Page" p
-JOIN "Estimator" e ON e.id = p.estimator_id
-WHERE e.simulation_id = $1
-ORDER BY e.id, p.page_number
+FROM "Simulation" s
+LEFT JOIN "Estimator" e ON e.simulation_id = s.id
+LEFT JOIN "Page" p ON p.estimator_id = e.id
+WHERE s.job_id = $1 AND ($2::int IS NULL OR s.user_id = $2::int)
+ORDER BY e.id NULLS FIRST, p.page_number NULLS FIRST
 `
 
-type ListPageInfoRow struct {
-	ID                int32
-	EstimatorID       int32
-	EstimatorFileName string
-	PageNumber        int32
-	PageName          string
-	PageDimension     int32
+type ListPageInfoOfJobParams struct {
+	JobID   string
+	OwnerID *int32
+}
+
+type ListPageInfoOfJobRow struct {
+	SimulationID      int32
+	EstimatorID       *int32
+	EstimatorName     *string
+	EstimatorFileName *string
+	PageID            *int32
+	PageNumber        *int32
+	PageName          *string
+	PageDimension     *int32
 	CompressedSize    int32
 }
 
-// Page metadata of every estimator of a simulation, without blobs, in estimator id then page_number order.
-func (q *Queries) ListPageInfo(ctx context.Context, db DBTX, simulationID int32) ([]ListPageInfoRow, error) {
-	rows, err := db.Query(ctx, listPageInfo, simulationID)
+// Page metadata, without blobs, of every estimator of the simulation with job_id, in estimator id then
+// page_number order. A non-null owner_id scopes the read. No row means no such simulation; estimator columns
+// are null for a simulation without estimators, page columns for an estimator without pages.
+func (q *Queries) ListPageInfoOfJob(ctx context.Context, db DBTX, arg ListPageInfoOfJobParams) ([]ListPageInfoOfJobRow, error) {
+	rows, err := db.Query(ctx, listPageInfoOfJob, arg.JobID, arg.OwnerID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []ListPageInfoRow
+	var items []ListPageInfoOfJobRow
 	for rows.Next() {
-		var i ListPageInfoRow
+		var i ListPageInfoOfJobRow
 		if err := rows.Scan(
-			&i.ID,
+			&i.SimulationID,
 			&i.EstimatorID,
+			&i.EstimatorName,
 			&i.EstimatorFileName,
+			&i.PageID,
 			&i.PageNumber,
 			&i.PageName,
 			&i.PageDimension,
@@ -159,86 +157,57 @@ func (q *Queries) ListPageInfo(ctx context.Context, db DBTX, simulationID int32)
 	return items, nil
 }
 
-const listPages = `-- name: ListPages :many
-SELECT p.id, p.estimator_id, p.page_number, p.page_name, p.page_dimension, p.compressed_data
-FROM "Page" p
-WHERE p.estimator_id = $1
-  AND (cardinality($2::int[]) = 0 OR p.page_number = ANY ($2::int[]))
+const listPagesOfJob = `-- name: ListPagesOfJob :many
+SELECT e.id AS estimator_id, p.id AS page_id, p.page_number, p.page_name, p.page_dimension, p.compressed_data
+FROM "Simulation" s
+JOIN LATERAL (
+    SELECT e2.id FROM "Estimator" e2
+    WHERE e2.simulation_id = s.id AND (e2.name = $1::text OR e2.file_name = $1::text)
+    ORDER BY e2.name = $1::text DESC, e2.id
+    LIMIT 1
+) e ON true
+LEFT JOIN "Page" p ON p.estimator_id = e.id AND p.page_number = ANY ($2::int[])
+WHERE s.job_id = $3 AND ($4::int IS NULL OR s.user_id = $4::int)
 ORDER BY p.page_number
 `
 
-type ListPagesParams struct {
-	EstimatorID int32
-	PageNumbers []int32
+type ListPagesOfJobParams struct {
+	EstimatorName string
+	PageNumbers   []int32
+	JobID         string
+	OwnerID       *int32
 }
 
-type ListPagesRow struct {
-	ID             int32
+type ListPagesOfJobRow struct {
 	EstimatorID    int32
-	PageNumber     int32
-	PageName       string
-	PageDimension  int32
+	PageID         *int32
+	PageNumber     *int32
+	PageName       *string
+	PageDimension  *int32
 	CompressedData []byte
 }
 
-// The pages of one estimator in page_number order; an empty page_numbers array means every page.
-func (q *Queries) ListPages(ctx context.Context, db DBTX, arg ListPagesParams) ([]ListPagesRow, error) {
-	rows, err := db.Query(ctx, listPages, arg.EstimatorID, arg.PageNumbers)
+// Pages of one estimator of the simulation with job_id, in page_number order, in one statement. The estimator
+// is the lowest-id one whose name is estimator_name or, when none is, whose file_name is. A non-null owner_id
+// scopes the read. No row means no such simulation or estimator; a row whose page columns are null means the
+// estimator exists but has none of the pages asked for.
+func (q *Queries) ListPagesOfJob(ctx context.Context, db DBTX, arg ListPagesOfJobParams) ([]ListPagesOfJobRow, error) {
+	rows, err := db.Query(ctx, listPagesOfJob,
+		arg.EstimatorName,
+		arg.PageNumbers,
+		arg.JobID,
+		arg.OwnerID,
+	)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []ListPagesRow
+	var items []ListPagesOfJobRow
 	for rows.Next() {
-		var i ListPagesRow
+		var i ListPagesOfJobRow
 		if err := rows.Scan(
-			&i.ID,
 			&i.EstimatorID,
-			&i.PageNumber,
-			&i.PageName,
-			&i.PageDimension,
-			&i.CompressedData,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const listPagesOfSimulation = `-- name: ListPagesOfSimulation :many
-SELECT p.id, p.estimator_id, p.page_number, p.page_name, p.page_dimension, p.compressed_data
-FROM "Page" p
-JOIN "Estimator" e ON e.id = p.estimator_id
-WHERE e.simulation_id = $1
-ORDER BY e.id, p.page_number
-`
-
-type ListPagesOfSimulationRow struct {
-	ID             int32
-	EstimatorID    int32
-	PageNumber     int32
-	PageName       string
-	PageDimension  int32
-	CompressedData []byte
-}
-
-// Every page of every estimator of a simulation, in estimator id then page_number order, with blobs.
-func (q *Queries) ListPagesOfSimulation(ctx context.Context, db DBTX, simulationID int32) ([]ListPagesOfSimulationRow, error) {
-	rows, err := db.Query(ctx, listPagesOfSimulation, simulationID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []ListPagesOfSimulationRow
-	for rows.Next() {
-		var i ListPagesOfSimulationRow
-		if err := rows.Scan(
-			&i.ID,
-			&i.EstimatorID,
+			&i.PageID,
 			&i.PageNumber,
 			&i.PageName,
 			&i.PageDimension,
@@ -260,7 +229,9 @@ WITH estimator AS (
     INSERT INTO "Estimator" (simulation_id, name, file_name, compressed_data)
     SELECT $1, e.name, e.file_name, e.compressed_data
     FROM (SELECT unnest($2::text[]) AS name, unnest($3::text[]) AS file_name,
-                 unnest($4::bytea[]) AS compressed_data) AS e
+                 unnest($4::bytea[]) AS compressed_data,
+                 generate_series(1, cardinality($2::text[])) AS ord) AS e
+    ORDER BY e.ord
     ON CONFLICT (simulation_id, file_name) DO UPDATE SET file_name = EXCLUDED.file_name
     RETURNING id, file_name
 ), page AS (
@@ -280,7 +251,8 @@ WITH estimator AS (
     WHERE s.id = $1 AND s.job_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED')
     RETURNING s.id
 )
-SELECT (SELECT count(*) FROM estimator)::int AS estimators,
+SELECT EXISTS (SELECT 1 FROM "Simulation" s WHERE s.id = $1) AS found,
+       (SELECT count(*) FROM estimator)::int AS estimators,
        (SELECT count(*) FROM page)::int AS pages,
        (SELECT count(*) FROM sim) > 0 AS completed
 `
@@ -299,6 +271,7 @@ type SaveResultsParams struct {
 }
 
 type SaveResultsRow struct {
+	Found      bool
 	Estimators int32
 	Pages      int32
 	Completed  bool
@@ -309,7 +282,8 @@ type SaveResultsRow struct {
 // their metadata when they already exist; pages are upserted by (estimator, page_number) with the blob,
 // page_name and page_dimension always overwritten; then the simulation becomes COMPLETED (unless it is already
 // in a terminal state) with end_time set if unset. Estimator and page arrays are parallel; a page names its
-// estimator by file_name.
+// estimator by file_name. Estimators are inserted in array order, so new ones get ids in payload order (the
+// order reads return them in). found is false when no simulation has the id (with no estimators nothing else fails).
 func (q *Queries) SaveResults(ctx context.Context, db DBTX, arg SaveResultsParams) (SaveResultsRow, error) {
 	row := db.QueryRow(ctx, saveResults,
 		arg.SimulationID,
@@ -324,6 +298,11 @@ func (q *Queries) SaveResults(ctx context.Context, db DBTX, arg SaveResultsParam
 		arg.Now,
 	)
 	var i SaveResultsRow
-	err := row.Scan(&i.Estimators, &i.Pages, &i.Completed)
+	err := row.Scan(
+		&i.Found,
+		&i.Estimators,
+		&i.Pages,
+		&i.Completed,
+	)
 	return i, err
 }

@@ -313,7 +313,7 @@ func (q *Queries) ListSimulations(ctx context.Context, db DBTX, userID *int32) (
 
 const listSimulationsOfUser = `-- name: ListSimulationsOfUser :many
 SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
-       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
+       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, count(*) OVER () AS total
 FROM "Simulation" s
 LEFT JOIN "CelerySimulation" c ON c.id = s.id
 LEFT JOIN "BatchSimulation" b ON b.id = s.id
@@ -353,11 +353,13 @@ type ListSimulationsOfUserRow struct {
 	JobDir    *string
 	ArrayID   *int32
 	CollectID *int32
+	Total     int64
 }
 
 // One page of a user's simulations. sort_key is one of start_time_asc, start_time_desc, end_time_asc,
 // end_time_desc (chosen by the store from a fixed set, never from user text); ties break on id in the same
-// direction. An empty states array lists every state.
+// direction. An empty states array lists every state. Every row carries the total number of the user's
+// simulations in those states (computed before LIMIT), so a non-empty page needs no separate count.
 func (q *Queries) ListSimulationsOfUser(ctx context.Context, db DBTX, arg ListSimulationsOfUserParams) ([]ListSimulationsOfUserRow, error) {
 	rows, err := db.Query(ctx, listSimulationsOfUser,
 		arg.UserID,
@@ -389,6 +391,7 @@ func (q *Queries) ListSimulationsOfUser(ctx context.Context, db DBTX, arg ListSi
 			&i.JobDir,
 			&i.ArrayID,
 			&i.CollectID,
+			&i.Total,
 		); err != nil {
 			return nil, err
 		}
@@ -665,23 +668,31 @@ WITH cur AS (
     FROM cur
     WHERE s.id = cur.id AND cur.open
     RETURNING s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type, s.job_state
+), celery AS (
+    UPDATE "CelerySimulation" c SET merge_id = $5::text
+    FROM cur
+    WHERE c.id = cur.id AND cur.open AND $5::text IS NOT NULL
+    RETURNING c.id, c.merge_id
 ), batch AS (
     UPDATE "BatchSimulation" b SET
-        job_dir = coalesce($5::text, b.job_dir),
-        array_id = coalesce($6::int, b.array_id),
-        collect_id = coalesce($7::int, b.collect_id)
+        job_dir = coalesce($6::text, b.job_dir),
+        array_id = coalesce($7::int, b.array_id),
+        collect_id = coalesce($8::int, b.collect_id)
     FROM cur
     WHERE b.id = cur.id AND cur.open
     RETURNING b.id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
 )
 SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
-       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, true AS applied
+       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, cn.merge_id AS new_merge_id,
+       true AS applied
 FROM sim s
 LEFT JOIN "CelerySimulation" c ON c.id = s.id
+LEFT JOIN celery cn ON cn.id = s.id
 LEFT JOIN batch b ON b.id = s.id
 UNION ALL
 SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
-       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, false AS applied
+       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, NULL::text AS new_merge_id,
+       false AS applied
 FROM "Simulation" s
 JOIN cur ON cur.id = s.id AND NOT cur.open
 LEFT JOIN "CelerySimulation" c ON c.id = s.id
@@ -693,40 +704,44 @@ type UpdateSimulationStateParams struct {
 	JobState  *string
 	StartTime *time.Time
 	EndTime   *time.Time
+	MergeID   *string
 	JobDir    *string
 	ArrayID   *int32
 	CollectID *int32
 }
 
 type UpdateSimulationStateRow struct {
-	ID        int32
-	JobID     string
-	UserID    *int32
-	StartTime *time.Time
-	EndTime   *time.Time
-	Title     string
-	Platform  string
-	InputType string
-	SimType   string
-	JobState  string
-	MergeID   *string
-	ClusterID *int32
-	JobDir    *string
-	ArrayID   *int32
-	CollectID *int32
-	Applied   bool
+	ID         int32
+	JobID      string
+	UserID     *int32
+	StartTime  *time.Time
+	EndTime    *time.Time
+	Title      string
+	Platform   string
+	InputType  string
+	SimType    string
+	JobState   string
+	MergeID    *string
+	ClusterID  *int32
+	JobDir     *string
+	ArrayID    *int32
+	CollectID  *int32
+	NewMergeID *string
+	Applied    bool
 }
 
 // Applies a state update with the platform's rules in one statement: a simulation in a terminal state
 // (COMPLETED, FAILED, CANCELED) is left unchanged; otherwise each given field is set, start_time and end_time
-// only while unset, and the batch fields only on a BATCH simulation. Returns the row after the update and
-// whether it was applied; no row means no such simulation.
+// only while unset, merge_id only on a DIRECT simulation and the batch fields only on a BATCH simulation.
+// Returns the row after the update (merge_id as it was before, new_merge_id when it changed) and whether it
+// was applied; no row means no such simulation.
 func (q *Queries) UpdateSimulationState(ctx context.Context, db DBTX, arg UpdateSimulationStateParams) (UpdateSimulationStateRow, error) {
 	row := db.QueryRow(ctx, updateSimulationState,
 		arg.ID,
 		arg.JobState,
 		arg.StartTime,
 		arg.EndTime,
+		arg.MergeID,
 		arg.JobDir,
 		arg.ArrayID,
 		arg.CollectID,
@@ -748,6 +763,7 @@ func (q *Queries) UpdateSimulationState(ctx context.Context, db DBTX, arg Update
 		&i.JobDir,
 		&i.ArrayID,
 		&i.CollectID,
+		&i.NewMergeID,
 		&i.Applied,
 	)
 	return i, err

@@ -245,6 +245,50 @@ func (q *Queries) ReserveTaskIDs(ctx context.Context, db DBTX, n int32) ([]int32
 	return items, nil
 }
 
+const simulationTaskSummary = `-- name: SimulationTaskSummary :many
+SELECT s.job_state, s.platform, t.task_state, count(t.id)::int AS tasks
+FROM "Simulation" s
+LEFT JOIN "Task" t ON t.simulation_id = s.id
+WHERE s.id = $1
+GROUP BY s.job_state, s.platform, t.task_state
+ORDER BY t.task_state
+`
+
+type SimulationTaskSummaryRow struct {
+	JobState  string
+	Platform  string
+	TaskState *string
+	Tasks     int32
+}
+
+// A simulation's state and platform with the number of its tasks in each state, for deriving the simulation's
+// state from its tasks in one query. A simulation without tasks gives one row with a NULL task_state and 0;
+// no row means no such simulation.
+func (q *Queries) SimulationTaskSummary(ctx context.Context, db DBTX, simulationID int32) ([]SimulationTaskSummaryRow, error) {
+	rows, err := db.Query(ctx, simulationTaskSummary, simulationID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []SimulationTaskSummaryRow
+	for rows.Next() {
+		var i SimulationTaskSummaryRow
+		if err := rows.Scan(
+			&i.JobState,
+			&i.Platform,
+			&i.TaskState,
+			&i.Tasks,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const taskStateCounts = `-- name: TaskStateCounts :many
 SELECT t.task_state, count(*)::int AS tasks
 FROM "Task" t
@@ -284,6 +328,7 @@ WITH cur AS (
     SELECT t.id, t.task_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED') AS open
     FROM "Task" t
     WHERE t.simulation_id = $1 AND t.task_id = $2
+    FOR UPDATE
 ), upd AS (
     UPDATE "Task" t SET
         requested_primaries = coalesce($3::int, t.requested_primaries),
@@ -302,14 +347,22 @@ WITH cur AS (
     FROM cur
     WHERE t.id = cur.id AND cur.open
     RETURNING t.id, t.simulation_id, t.task_id, t.requested_primaries, t.simulated_primaries, t.task_state, t.estimated_time, t.start_time, t.end_time, t.platform, t.last_update_time
+), celery AS (
+    UPDATE "CeleryTask" c SET celery_id = $10::text
+    FROM cur
+    WHERE c.id = cur.id AND cur.open AND $10::text IS NOT NULL
+    RETURNING c.id, c.celery_id
 )
 SELECT u.id, u.simulation_id, u.task_id, u.requested_primaries, u.simulated_primaries, u.task_state,
-       u.estimated_time, u.start_time, u.end_time, u.platform, u.last_update_time, c.celery_id, true AS applied
+       u.estimated_time, u.start_time, u.end_time, u.platform, u.last_update_time,
+       c.celery_id, cn.celery_id AS new_celery_id, true AS applied
 FROM upd u
 LEFT JOIN "CeleryTask" c ON c.id = u.id
+LEFT JOIN celery cn ON cn.id = u.id
 UNION ALL
 SELECT t.id, t.simulation_id, t.task_id, t.requested_primaries, t.simulated_primaries, t.task_state,
-       t.estimated_time, t.start_time, t.end_time, t.platform, t.last_update_time, c.celery_id, false AS applied
+       t.estimated_time, t.start_time, t.end_time, t.platform, t.last_update_time, c.celery_id,
+       NULL::text AS new_celery_id, false AS applied
 FROM "Task" t
 JOIN cur ON cur.id = t.id AND NOT cur.open
 LEFT JOIN "CeleryTask" c ON c.id = t.id
@@ -325,6 +378,7 @@ type UpdateTaskProgressParams struct {
 	EstimatedTime      *int32
 	StartTime          *time.Time
 	Now                time.Time
+	CeleryID           *string
 }
 
 type UpdateTaskProgressRow struct {
@@ -340,14 +394,17 @@ type UpdateTaskProgressRow struct {
 	Platform           string
 	LastUpdateTime     *time.Time
 	CeleryID           *string
+	NewCeleryID        *string
 	Applied            bool
 }
 
 // Applies a worker's progress update with the platform's rules in one statement. A task in a terminal state
 // (COMPLETED, FAILED, CANCELED) is left unchanged. Otherwise each given field is set; reaching COMPLETED sets
 // simulated_primaries to requested_primaries; start_time and end_time are set only while unset; estimated_time
-// is taken only while end_time is unset, and setting end_time clears it; last_update_time becomes now.
-// Returns the task after the update and whether the update was applied; no row means no such task.
+// is taken only while end_time is unset, and setting end_time clears it; a DIRECT task takes a given celery_id;
+// last_update_time becomes now. The task row is locked first, so an update racing a cancellation sees the
+// cancellation. Returns the task after the update (celery_id as it was before, new_celery_id when it changed) and
+// whether the update was applied; no row means no such task.
 func (q *Queries) UpdateTaskProgress(ctx context.Context, db DBTX, arg UpdateTaskProgressParams) (UpdateTaskProgressRow, error) {
 	row := db.QueryRow(ctx, updateTaskProgress,
 		arg.SimulationID,
@@ -359,6 +416,7 @@ func (q *Queries) UpdateTaskProgress(ctx context.Context, db DBTX, arg UpdateTas
 		arg.EstimatedTime,
 		arg.StartTime,
 		arg.Now,
+		arg.CeleryID,
 	)
 	var i UpdateTaskProgressRow
 	err := row.Scan(
@@ -374,6 +432,7 @@ func (q *Queries) UpdateTaskProgress(ctx context.Context, db DBTX, arg UpdateTas
 		&i.Platform,
 		&i.LastUpdateTime,
 		&i.CeleryID,
+		&i.NewCeleryID,
 		&i.Applied,
 	)
 	return i, err

@@ -205,6 +205,26 @@ func (q *Queries) ListUsers(ctx context.Context, db DBTX, authProvider string) (
 	return items, nil
 }
 
+const replacePasswordHash = `-- name: ReplacePasswordHash :execrows
+UPDATE "YaptideUser" SET password_hash = $1 WHERE id = $2 AND password_hash = $3
+`
+
+type ReplacePasswordHashParams struct {
+	NewHash string
+	ID      int32
+	OldHash string
+}
+
+// Replaces a password hash only if it is still old_hash, so that upgrading a hash at login never overwrites a
+// password changed in the meantime.
+func (q *Queries) ReplacePasswordHash(ctx context.Context, db DBTX, arg ReplacePasswordHashParams) (int64, error) {
+	result, err := db.Exec(ctx, replacePasswordHash, arg.NewHash, arg.ID, arg.OldHash)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const updatePasswordHash = `-- name: UpdatePasswordHash :execrows
 UPDATE "YaptideUser" SET password_hash = $1 WHERE id = $2
 `

@@ -1,0 +1,57 @@
+package store
+
+import "context"
+
+// Cluster is an HPC cluster that batch simulations run on.
+type Cluster struct {
+	ID   int32
+	Name string
+}
+
+// CreateCluster adds the cluster named name and returns it. It returns ErrInvalid for an empty name or one
+// with a NUL byte or invalid UTF-8, and ErrConflict (a *ConstraintError naming _cluster_name_uc) when a
+// cluster with that name exists.
+func (s *Store) CreateCluster(ctx context.Context, name string) (Cluster, error) {
+	if name == "" {
+		return Cluster{}, invalidf("empty cluster name")
+	}
+	if err := checkTextFields(&name); err != nil {
+		return Cluster{}, err
+	}
+	row, err := s.q.CreateCluster(ctx, s.db, name)
+	if err != nil {
+		return Cluster{}, mapError(err)
+	}
+	return Cluster{ID: row.ID, Name: row.ClusterName}, nil
+}
+
+// GetCluster returns the cluster with id id, or ErrNotFound.
+func (s *Store) GetCluster(ctx context.Context, id int32) (Cluster, error) {
+	row, err := s.q.GetCluster(ctx, s.db, id)
+	if err != nil {
+		return Cluster{}, notFoundOr(mapError(err), "cluster %d", id)
+	}
+	return Cluster{ID: row.ID, Name: row.ClusterName}, nil
+}
+
+// GetClusterByName returns the cluster named name, or ErrNotFound.
+func (s *Store) GetClusterByName(ctx context.Context, name string) (Cluster, error) {
+	row, err := s.q.GetClusterByName(ctx, s.db, name)
+	if err != nil {
+		return Cluster{}, notFoundOr(mapError(err), "cluster %q", name)
+	}
+	return Cluster{ID: row.ID, Name: row.ClusterName}, nil
+}
+
+// ListClusters returns every cluster ordered by name. An empty database gives an empty slice.
+func (s *Store) ListClusters(ctx context.Context) ([]Cluster, error) {
+	rows, err := s.q.ListClusters(ctx, s.db)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	clusters := make([]Cluster, len(rows))
+	for i, r := range rows {
+		clusters[i] = Cluster{ID: r.ID, Name: r.ClusterName}
+	}
+	return clusters, nil
+}

@@ -1,0 +1,24 @@
+package store
+
+import (
+	"context"
+
+	"github.com/yapstore/yapstore/store/internal/dbsqlc"
+)
+
+// SubmitDirectArraysForTest sends the submit statement with task arrays the test makes up, so that tests in
+// package store_test can make the statement fail half-way (a duplicate task number, a short celery id array)
+// and check that nothing was written. It returns the error as SubmitDirect would.
+func SubmitDirectArraysForTest(ctx context.Context, s *Store, userID *int32, numbers, primaries []int32, celeryIDs []string) error {
+	now := s.now()
+	jobID, err := newJobID(now, PlatformDirect)
+	if err != nil {
+		return err
+	}
+	_, err = s.q.SubmitDirectSimulation(ctx, s.db, dbsqlc.SubmitDirectSimulationParams{
+		JobID: jobID, UserID: userID, StartTime: &now, Title: "raw", InputType: string(InputEditor),
+		SimType: string(SimDummy), JobState: string(StateUnknown), TaskIds: numbers,
+		RequestedPrimaries: primaries, CeleryIds: celeryIDs, InputData: []byte("not gzip but bytea is fine"),
+	})
+	return mapError(err)
+}

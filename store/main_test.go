@@ -1,0 +1,10 @@
+package store_test
+
+import (
+	"testing"
+
+	"github.com/yapstore/yapstore/storetest"
+)
+
+// TestMain lets storetest stop the PostgreSQL server it started for this package's tests and examples.
+func TestMain(m *testing.M) { storetest.Main(m) }

@@ -1,0 +1,320 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/yapstore/yapstore/store/internal/dbsqlc"
+)
+
+// Results is a results payload in the platform's shape: what a worker posts when a simulation ends and what
+// the platform's results endpoint returns. Its JSON form is {"estimators": [...]}.
+type Results struct {
+	Estimators []EstimatorResults `json:"estimators"`
+}
+
+// EstimatorResults is one estimator of a results payload: its name (the simulator's output file, e.g.
+// "z_profile_"), its metadata object and its pages. Each page is a JSON object with at least
+// {"metadata": {"page_number": "0", "name": "DOSE", ...}, "dimensions": 1, "data": {...}}; pages are kept as
+// JSON text so that their numbers keep their exact digits and MB-sized pages are never decoded.
+type EstimatorResults struct {
+	Name     string            `json:"name"`
+	Metadata json.RawMessage   `json:"metadata"`
+	Pages    []json.RawMessage `json:"pages"`
+}
+
+// Estimator is a stored estimator of a simulation with its pages.
+type Estimator struct {
+	ID           int32
+	SimulationID int32
+	Name         string          // the name column: the payload's name unless EstimatorNames set another
+	FileName     string          // the payload's name, unique within the simulation
+	Metadata     json.RawMessage // the estimator's metadata object (null when none was stored)
+	Pages        []Page          // in page number order
+}
+
+// Page is a stored page of an estimator.
+type Page struct {
+	ID          int32
+	EstimatorID int32
+	Number      int32           // page_number, from metadata.page_number
+	Name        string          // page_name, from metadata.name
+	Dimension   int32           // page_dimension, from dimensions
+	Data        json.RawMessage // the whole page as the payload held it (compacted)
+}
+
+// EstimatorInfo describes a stored estimator and its pages without their blobs.
+type EstimatorInfo struct {
+	ID           int32
+	SimulationID int32
+	Name         string
+	FileName     string
+	Pages        []PageInfo // in page number order
+}
+
+// PageInfo describes a stored page without its blob.
+type PageInfo struct {
+	ID             int32
+	EstimatorID    int32
+	Number         int32
+	Name           string
+	Dimension      int32
+	CompressedSize int // bytes of the stored blob
+}
+
+// ResultsOf returns estimators in the platform's payload shape, as its results endpoint answers: each
+// estimator's name column, metadata and page texts, in the order given. Saving the Results of a payload and
+// reading them back gives a payload equal to the original value by value.
+func ResultsOf(estimators []Estimator) Results {
+	out := Results{Estimators: make([]EstimatorResults, len(estimators))}
+	for i, est := range estimators {
+		pages := make([]json.RawMessage, len(est.Pages))
+		for j, page := range est.Pages {
+			pages[j] = page.Data
+		}
+		out.Estimators[i] = EstimatorResults{Name: est.Name, Metadata: est.Metadata, Pages: pages}
+	}
+	return out
+}
+
+// GetResults returns every estimator of the simulation with job id jobID, in id order (the order they were
+// first saved in), each with its pages in page number order and every blob decompressed (in parallel, on up
+// to GOMAXPROCS goroutines). It reads everything in one statement, so estimators and pages come from one
+// snapshot even while a save runs. A simulation without results gives an empty slice; a simulation that does
+// not exist, or that OwnedBy hides, gives ErrNotFound; an empty jobID gives ErrInvalid without a round trip.
+func (s *Store) GetResults(ctx context.Context, jobID string, opts ...ReadOption) ([]Estimator, error) {
+	return s.getResults(ctx, jobID, nil, opts)
+}
+
+// GetEstimator returns one estimator of the simulation with job id jobID with all its pages, decompressed,
+// in one statement. The estimator is the one whose name column is name (the platform looks estimators up by
+// it) or, when none is, whose file name is. It returns ErrNotFound when the simulation (as OwnedBy scopes
+// it) or the estimator does not exist, and ErrInvalid for an empty jobID or name.
+func (s *Store) GetEstimator(ctx context.Context, jobID, name string, opts ...ReadOption) (Estimator, error) {
+	if name == "" {
+		return Estimator{}, invalidf("empty estimator name")
+	}
+	estimators, err := s.getResults(ctx, jobID, &name, opts)
+	if err != nil {
+		return Estimator{}, err
+	}
+	if len(estimators) == 0 {
+		return Estimator{}, notFoundf("estimator %q of simulation %q", name, jobID)
+	}
+	return estimators[0], nil
+}
+
+// getResults reads the estimators of a job (one, when name is not nil) with their pages.
+func (s *Store) getResults(ctx context.Context, jobID string, name *string, opts []ReadOption) ([]Estimator, error) {
+	if jobID == "" {
+		return nil, invalidf("empty job id")
+	}
+	ro := newReadOptions(opts)
+	rows, err := s.q.GetResultsOfJob(ctx, s.db, dbsqlc.GetResultsOfJobParams{
+		JobID: jobID, OwnerID: ro.ownerID, EstimatorName: name,
+	})
+	if err != nil {
+		return nil, mapError(err)
+	}
+	if len(rows) == 0 {
+		return nil, notFoundf("simulation %q", jobID)
+	}
+	// Rows come as: estimator, its pages in page number order, next estimator, ... Blobs are remembered by
+	// position and pointed at once the slices no longer grow.
+	type blobAt struct {
+		blob      []byte
+		est, page int // page -1: the estimator's metadata
+		what      string
+	}
+	estimators := make([]Estimator, 0, len(rows))
+	pending := make([]blobAt, 0, len(rows))
+	for _, row := range rows {
+		switch {
+		case row.EstimatorID == nil:
+			// The simulation exists but has no estimators (that match).
+		case row.PageID == nil:
+			estimators = append(estimators, Estimator{
+				ID: *row.EstimatorID, SimulationID: row.SimulationID,
+				Name: orZero(row.EstimatorName), FileName: orZero(row.EstimatorFileName),
+			})
+			pending = append(pending, blobAt{row.CompressedData, len(estimators) - 1, -1,
+				fmt.Sprintf("estimator %d metadata", *row.EstimatorID)})
+		default:
+			e := len(estimators) - 1
+			if e < 0 || estimators[e].ID != *row.EstimatorID {
+				return nil, fmt.Errorf("yapstore: results of %q: page %d came before its estimator %d",
+					jobID, *row.PageID, *row.EstimatorID)
+			}
+			estimators[e].Pages = append(estimators[e].Pages, Page{
+				ID: *row.PageID, EstimatorID: *row.EstimatorID, Number: orZero(row.PageNumber),
+				Name: orZero(row.PageName), Dimension: orZero(row.PageDimension),
+			})
+			pending = append(pending, blobAt{row.CompressedData, e, len(estimators[e].Pages) - 1,
+				fmt.Sprintf("page %d", *row.PageID)})
+		}
+	}
+	blobs := make([]blobTarget, len(pending))
+	for i, b := range pending {
+		into := &estimators[b.est].Metadata
+		if b.page >= 0 {
+			into = &estimators[b.est].Pages[b.page].Data
+		}
+		blobs[i] = blobTarget{blob: b.blob, into: into, what: b.what}
+	}
+	if err := s.decompressAll(ctx, blobs); err != nil {
+		return nil, err
+	}
+	return estimators, nil
+}
+
+// GetPage returns page number of the estimator name (chosen as GetEstimator chooses it) of the simulation
+// with job id jobID, decompressed, in one statement. It returns ErrNotFound when the simulation (as OwnedBy
+// scopes it), the estimator or the page does not exist, and ErrInvalid for an empty jobID or name or a
+// negative number.
+func (s *Store) GetPage(ctx context.Context, jobID, name string, number int32, opts ...ReadOption) (Page, error) {
+	pages, err := s.GetPages(ctx, jobID, name, []int32{number}, opts...)
+	if err != nil {
+		return Page{}, err
+	}
+	if len(pages) == 0 {
+		return Page{}, notFoundf("page %d of estimator %q of simulation %q", number, name, jobID)
+	}
+	return pages[0], nil
+}
+
+// GetPages returns the pages with the given numbers of the estimator name (chosen as GetEstimator chooses
+// it) of the simulation with job id jobID, in page number order, decompressed, in one statement. Numbers that
+// name no page are left out, as the platform does; repeated numbers give the page once. It returns ErrNotFound
+// when the simulation (as OwnedBy scopes it) or the estimator does not exist, and ErrInvalid without a round
+// trip for an empty jobID or name, no numbers, a negative number or more than MaxPageSpecPages numbers.
+func (s *Store) GetPages(ctx context.Context, jobID, name string, numbers []int32, opts ...ReadOption) ([]Page, error) {
+	switch {
+	case jobID == "":
+		return nil, invalidf("empty job id")
+	case name == "":
+		return nil, invalidf("empty estimator name")
+	case len(numbers) == 0:
+		return nil, invalidf("no page numbers")
+	case len(numbers) > MaxPageSpecPages:
+		return nil, invalidf("%d page numbers asked for, more than %d", len(numbers), MaxPageSpecPages)
+	}
+	for _, n := range numbers {
+		if n < 0 {
+			return nil, invalidf("negative page number %d", n)
+		}
+	}
+	ro := newReadOptions(opts)
+	rows, err := s.q.ListPagesOfJob(ctx, s.db, dbsqlc.ListPagesOfJobParams{
+		JobID: jobID, OwnerID: ro.ownerID, EstimatorName: name, PageNumbers: numbers,
+	})
+	if err != nil {
+		return nil, mapError(err)
+	}
+	if len(rows) == 0 {
+		return nil, notFoundf("estimator %q of simulation %q", name, jobID)
+	}
+	// pages never outgrows its capacity, so pointers into it stay valid.
+	pages := make([]Page, 0, len(rows))
+	blobs := make([]blobTarget, 0, len(rows))
+	for _, row := range rows {
+		if row.PageID == nil {
+			continue // the estimator has none of the pages asked for
+		}
+		pages = append(pages, Page{
+			ID: *row.PageID, EstimatorID: row.EstimatorID, Number: orZero(row.PageNumber),
+			Name: orZero(row.PageName), Dimension: orZero(row.PageDimension),
+		})
+		blobs = append(blobs, blobTarget{blob: row.CompressedData, into: &pages[len(pages)-1].Data,
+			what: fmt.Sprintf("page %d", *row.PageID)})
+	}
+	if err := s.decompressAll(ctx, blobs); err != nil {
+		return nil, err
+	}
+	return pages, nil
+}
+
+// GetPagesBySpec is GetPages for the platform's page-spec text, such as "1-3,5", parsed by ParsePageSpec. A
+// malformed spec fails with a *PageSpecError (ErrInvalid) before anything is sent.
+func (s *Store) GetPagesBySpec(ctx context.Context, jobID, name, spec string, opts ...ReadOption) ([]Page, error) {
+	numbers, err := ParsePageSpec(spec)
+	if err != nil {
+		return nil, err
+	}
+	return s.GetPages(ctx, jobID, name, numbers, opts...)
+}
+
+// ListPageInfo returns every estimator of the simulation with job id jobID with the number, name, dimension
+// and blob size of its pages, but no blobs, in one statement: what a client needs to choose pages to fetch
+// (the platform's estimators metadata). Estimators come in id order, pages in page number order; a simulation
+// without results gives an empty slice. It returns ErrNotFound when the simulation does not exist or OwnedBy
+// hides it, and ErrInvalid for an empty jobID.
+func (s *Store) ListPageInfo(ctx context.Context, jobID string, opts ...ReadOption) ([]EstimatorInfo, error) {
+	if jobID == "" {
+		return nil, invalidf("empty job id")
+	}
+	ro := newReadOptions(opts)
+	rows, err := s.q.ListPageInfoOfJob(ctx, s.db, dbsqlc.ListPageInfoOfJobParams{JobID: jobID, OwnerID: ro.ownerID})
+	if err != nil {
+		return nil, mapError(err)
+	}
+	if len(rows) == 0 {
+		return nil, notFoundf("simulation %q", jobID)
+	}
+	var estimators []EstimatorInfo
+	for _, row := range rows {
+		if row.EstimatorID == nil {
+			continue
+		}
+		if n := len(estimators); n == 0 || estimators[n-1].ID != *row.EstimatorID {
+			estimators = append(estimators, EstimatorInfo{
+				ID: *row.EstimatorID, SimulationID: row.SimulationID,
+				Name: orZero(row.EstimatorName), FileName: orZero(row.EstimatorFileName),
+			})
+		}
+		if row.PageID == nil {
+			continue
+		}
+		est := &estimators[len(estimators)-1]
+		est.Pages = append(est.Pages, PageInfo{
+			ID: *row.PageID, EstimatorID: est.ID, Number: orZero(row.PageNumber), Name: orZero(row.PageName),
+			Dimension: orZero(row.PageDimension), CompressedSize: int(row.CompressedSize),
+		})
+	}
+	if estimators == nil {
+		estimators = []EstimatorInfo{}
+	}
+	return estimators, nil
+}
+
+// blobTarget is a blob to decompress and where its JSON text goes.
+type blobTarget struct {
+	blob []byte
+	into *json.RawMessage
+	what string // for error messages
+}
+
+// decompressAll decompresses blobs into their targets on up to GOMAXPROCS goroutines, biggest first. A blob
+// the codec refuses fails the whole read with the codec's error (compress.ErrCorrupt and the like) wrapped.
+func (s *Store) decompressAll(ctx context.Context, blobs []blobTarget) error {
+	slices.SortStableFunc(blobs, func(a, b blobTarget) int { return len(b.blob) - len(a.blob) })
+	codec := s.codec()
+	return forEachParallel(ctx, len(blobs), workersFor(len(blobs)), func(_, i int) error {
+		text, err := codec.DecompressJSON(blobs[i].blob)
+		if err != nil {
+			return fmt.Errorf("yapstore: decompress %s: %w", blobs[i].what, err)
+		}
+		*blobs[i].into = text
+		return nil
+	})
+}
+
+// orZero returns the value p points at, or the zero value for nil.
+func orZero[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
+}

@@ -1,0 +1,26 @@
+package store
+
+// ReadOption narrows what a read may see. The only option today is OwnedBy, which services pass on every read
+// made for a signed-in user so that another user's simulation (and everything under it) is not found.
+type ReadOption func(*readOptions)
+
+type readOptions struct {
+	ownerID *int32 // nil: any owner
+}
+
+// OwnedBy scopes a read to the simulations owned by the user with id userID: a simulation that belongs to
+// another user, or to no user, is reported as ErrNotFound, exactly as if it did not exist.
+func OwnedBy(userID int32) ReadOption {
+	return func(o *readOptions) { o.ownerID = &userID }
+}
+
+// newReadOptions applies opts in order; a later option overrides an earlier one.
+func newReadOptions(opts []ReadOption) readOptions {
+	var o readOptions
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	return o
+}

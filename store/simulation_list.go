@@ -1,0 +1,139 @@
+package store
+
+import (
+	"context"
+	"math"
+
+	"github.com/yapstore/yapstore/store/internal/dbsqlc"
+)
+
+// DefaultPageSize is the number of simulations on a page when SimulationQuery.PageSize is 0, as on the
+// platform.
+const DefaultPageSize = 6
+
+// MaxPageSize is the largest page ListSimulations returns.
+const MaxPageSize = 1000
+
+// SimulationOrder is the key a simulation list is sorted by. Only the constants below exist, so a sort key
+// never comes from user text.
+type SimulationOrder int
+
+// The sort keys the platform offers.
+const (
+	OrderByStartTime SimulationOrder = iota // submission time (the default)
+	OrderByEndTime                          // end time; simulations still running sort last
+)
+
+// SimulationQuery selects one page of a user's simulations.
+type SimulationQuery struct {
+	UserID     int32           // the owner whose simulations are listed
+	PageSize   int             // simulations per page, 1 to MaxPageSize; 0 means DefaultPageSize
+	Page       int             // 1-based page index; 0 means 1
+	OrderBy    SimulationOrder // OrderByStartTime or OrderByEndTime
+	Descending bool            // newest first when true
+	States     []State         // only simulations in these states; empty means every state
+}
+
+// SimulationPage is one page of a user's simulations and the number of simulations on all pages.
+type SimulationPage struct {
+	Simulations []Simulation
+	Total       int64 // simulations matching the query on all pages
+	Page        int   // the 1-based index of this page
+	PageSize    int   // the page size used
+}
+
+// PageCount returns the number of pages the matching simulations fill (0 when there are none).
+func (p SimulationPage) PageCount() int {
+	if p.PageSize <= 0 {
+		return 0
+	}
+	return int((p.Total + int64(p.PageSize) - 1) / int64(p.PageSize))
+}
+
+// ListSimulations returns one page of a user's simulations, each with its variant, sorted as q says (ties
+// broken by id in the same direction), and the total number matching. A page past the end is empty and still
+// carries the total. It costs one query, or two when the page is empty and not the first. It returns
+// ErrInvalid, before sending anything, for an unknown sort key or state, a negative or too large page size, a
+// negative page index, or a page past the range of the database's offsets.
+func (s *Store) ListSimulations(ctx context.Context, q SimulationQuery) (SimulationPage, error) {
+	params, page, size, err := listParams(q)
+	if err != nil {
+		return SimulationPage{}, err
+	}
+	rows, err := s.q.ListSimulationsOfUser(ctx, s.db, params)
+	if err != nil {
+		return SimulationPage{}, mapError(err)
+	}
+	result := SimulationPage{Simulations: make([]Simulation, 0, len(rows)), Page: page, PageSize: size}
+	for _, r := range rows {
+		sim, err := simulationFromRow(simulationRow{
+			ID: r.ID, JobID: r.JobID, UserID: r.UserID, StartTime: r.StartTime, EndTime: r.EndTime, Title: r.Title,
+			Platform: r.Platform, InputType: r.InputType, SimType: r.SimType, JobState: r.JobState,
+			MergeID: r.MergeID, ClusterID: r.ClusterID, JobDir: r.JobDir, ArrayID: r.ArrayID, CollectID: r.CollectID,
+		})
+		if err != nil {
+			return SimulationPage{}, err
+		}
+		result.Simulations = append(result.Simulations, sim)
+		result.Total = r.Total
+	}
+	if len(rows) == 0 && page > 1 {
+		total, err := s.q.CountSimulationsOfUserByState(ctx, s.db, dbsqlc.CountSimulationsOfUserByStateParams{
+			UserID: params.UserID, States: params.States,
+		})
+		if err != nil {
+			return SimulationPage{}, mapError(err)
+		}
+		result.Total = total
+	}
+	return result, nil
+}
+
+// listParams validates q and turns it into the query's parameters, returning the page index and size used.
+func listParams(q SimulationQuery) (dbsqlc.ListSimulationsOfUserParams, int, int, error) {
+	var none dbsqlc.ListSimulationsOfUserParams
+	size := q.PageSize
+	if size == 0 {
+		size = DefaultPageSize
+	}
+	if size < 1 || size > MaxPageSize {
+		return none, 0, 0, invalidf("page size %d is outside 1..%d", q.PageSize, MaxPageSize)
+	}
+	page := q.Page
+	if page == 0 {
+		page = 1
+	}
+	if page < 1 {
+		return none, 0, 0, invalidf("page index %d is below 1", q.Page)
+	}
+	offset := int64(page-1) * int64(size)
+	if offset > math.MaxInt32 {
+		return none, 0, 0, invalidf("page %d of size %d is past the last possible page", page, size)
+	}
+	var key string
+	switch q.OrderBy {
+	case OrderByStartTime:
+		key = "start_time"
+	case OrderByEndTime:
+		key = "end_time"
+	default:
+		return none, 0, 0, invalidf("unknown sort key %d", q.OrderBy)
+	}
+	if q.Descending {
+		key += "_desc"
+	} else {
+		key += "_asc"
+	}
+	states, err := stateStrings(q.States)
+	if err != nil {
+		return none, 0, 0, err
+	}
+	userID := q.UserID
+	return dbsqlc.ListSimulationsOfUserParams{
+		UserID:     &userID,
+		States:     states,
+		SortKey:    key,
+		PageOffset: int32(offset),
+		PageSize:   int32(size),
+	}, page, size, nil
+}

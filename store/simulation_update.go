@@ -1,0 +1,107 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/yapstore/yapstore/store/internal/dbsqlc"
+)
+
+// SimulationUpdate holds the fields of a simulation to change; nil fields are left as they are.
+type SimulationUpdate struct {
+	State     *State
+	StartTime *time.Time // taken only while the simulation has no start time
+	EndTime   *time.Time // taken only while the simulation has no end time
+	MergeID   *string    // direct simulations only; ignored for batch ones
+	JobDir    *string    // batch simulations only; ignored for direct ones
+	ArrayID   *int32     // batch simulations only; ignored for direct ones
+	CollectID *int32     // batch simulations only; ignored for direct ones
+}
+
+// UpdateSimulation applies u to the simulation with id id with the platform's rules, in one statement: a
+// simulation in a terminal state (Completed, Failed, Canceled) is left unchanged; otherwise each given field
+// is set, except that start and end time are set only once. It returns the simulation after the update and
+// whether the update was applied (false: the simulation was already terminal). It returns ErrInvalid, before
+// sending anything, for an unknown state, and ErrNotFound when there is no such simulation.
+func (s *Store) UpdateSimulation(ctx context.Context, id int32, u SimulationUpdate) (Simulation, bool, error) {
+	params := dbsqlc.UpdateSimulationStateParams{
+		ID: id, StartTime: u.StartTime, EndTime: u.EndTime, MergeID: u.MergeID, JobDir: u.JobDir,
+		ArrayID: u.ArrayID, CollectID: u.CollectID,
+	}
+	if u.State != nil {
+		if !u.State.Valid() {
+			return Simulation{}, false, invalidf("unknown state %q", *u.State)
+		}
+		state := string(*u.State)
+		params.JobState = &state
+	}
+	if err := checkTextFields(u.MergeID, u.JobDir); err != nil {
+		return Simulation{}, false, err
+	}
+	row, err := s.q.UpdateSimulationState(ctx, s.db, params)
+	if err != nil {
+		return Simulation{}, false, notFoundOr(mapError(err), "simulation %d", id)
+	}
+	mergeID := row.MergeID
+	if row.NewMergeID != nil {
+		mergeID = row.NewMergeID
+	}
+	sim, err := simulationFromRow(simulationRow{
+		ID: row.ID, JobID: row.JobID, UserID: row.UserID, StartTime: row.StartTime, EndTime: row.EndTime,
+		Title: row.Title, Platform: row.Platform, InputType: row.InputType, SimType: row.SimType,
+		JobState: row.JobState, MergeID: mergeID, ClusterID: row.ClusterID, JobDir: row.JobDir,
+		ArrayID: row.ArrayID, CollectID: row.CollectID,
+	})
+	if err != nil {
+		return Simulation{}, false, err
+	}
+	return sim, row.Applied, nil
+}
+
+// Cancellation reports what CancelSimulation did.
+type Cancellation struct {
+	Applied       bool  // the simulation was not terminal and is now Canceled
+	TasksCanceled int32 // how many of its unfinished tasks were canceled with it
+}
+
+// CancelSimulation cancels the simulation with id id and every one of its tasks that has not finished, in
+// one statement: they become Canceled, their end time is set (where unset) to the Store clock's now, and the
+// tasks' estimated time is cleared. A simulation already in a terminal state is left unchanged (Applied is
+// false). It returns ErrNotFound when there is no such simulation.
+func (s *Store) CancelSimulation(ctx context.Context, id int32) (Cancellation, error) {
+	row, err := s.q.CancelSimulation(ctx, s.db, dbsqlc.CancelSimulationParams{ID: id, Now: s.now()})
+	if err != nil {
+		return Cancellation{}, notFoundOr(mapError(err), "simulation %d", id)
+	}
+	return Cancellation{Applied: row.Applied, TasksCanceled: row.TasksCanceled}, nil
+}
+
+// DeleteSimulationOption changes what DeleteSimulation does.
+type DeleteSimulationOption func(*deleteSimulationOptions)
+
+type deleteSimulationOptions struct{ force bool }
+
+// Force makes DeleteSimulation delete a simulation even while it is still pending or running.
+func Force() DeleteSimulationOption {
+	return func(o *deleteSimulationOptions) { o.force = true }
+}
+
+// DeleteSimulation deletes the simulation with id id together with its variant row, its tasks, input,
+// results and log files, in one statement. A simulation still active (Pending, Running, MergingQueued,
+// MergingRunning) is not deleted unless Force is given: the error then matches ErrStillRunning. It returns
+// ErrNotFound when there is no such simulation.
+func (s *Store) DeleteSimulation(ctx context.Context, id int32, opts ...DeleteSimulationOption) error {
+	var o deleteSimulationOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	row, err := s.q.DeleteSimulation(ctx, s.db, dbsqlc.DeleteSimulationParams{ID: id, Force: o.force})
+	if err != nil {
+		return notFoundOr(mapDeleteError(err), "simulation %d", id)
+	}
+	if !row.Deleted {
+		return fmt.Errorf("%w: simulation %d is %s; pass Force to delete it anyway", ErrStillRunning, id, row.JobState)
+	}
+	return nil
+}

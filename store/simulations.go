@@ -1,0 +1,109 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/yapstore/yapstore/store/internal/dbsqlc"
+)
+
+// Simulation is one simulation job with its variant: exactly one of Direct and Batch is non-nil, matching
+// Platform.
+type Simulation struct {
+	ID        int32
+	JobID     string     // the platform's job id, e.g. "20240611-101500-<uuid>DIRECT"
+	UserID    *int32     // the owner; nil for a simulation whose owner was never recorded
+	StartTime *time.Time // submission time
+	EndTime   *time.Time // end of the job, merging included; nil while it runs
+	Title     string
+	Platform  Platform
+	InputType InputType
+	SimType   SimType
+	State     State
+	Direct    *DirectSimulation // set when Platform is PlatformDirect
+	Batch     *BatchSimulation  // set when Platform is PlatformBatch
+}
+
+// DirectSimulation is the variant of a simulation run by the platform's own (Celery) workers.
+type DirectSimulation struct {
+	MergeID *string // the Celery id of the job that merges the tasks' results, once known
+}
+
+// BatchSimulation is the variant of a simulation run on an HPC cluster.
+type BatchSimulation struct {
+	ClusterID int32
+	JobDir    *string // the job's directory on the cluster
+	ArrayID   *int32  // the cluster's id of the array job that runs the tasks
+	CollectID *int32  // the cluster's id of the job that collects the results
+}
+
+// GetSimulation returns the simulation with id id, with its variant, in one query. With OwnedBy it returns
+// ErrNotFound for another user's simulation, as for a missing one.
+func (s *Store) GetSimulation(ctx context.Context, id int32, opts ...ReadOption) (Simulation, error) {
+	o := newReadOptions(opts)
+	row, err := s.q.GetSimulationByID(ctx, s.db, dbsqlc.GetSimulationByIDParams{ID: id, OwnerID: o.ownerID})
+	if err != nil {
+		return Simulation{}, notFoundOr(mapError(err), "simulation %d", id)
+	}
+	return simulationFromRow(simulationRow(row))
+}
+
+// GetSimulationByJobID returns the simulation with the given job id, with its variant, in one query. With
+// OwnedBy it returns ErrNotFound for another user's simulation, as for a missing one.
+func (s *Store) GetSimulationByJobID(ctx context.Context, jobID string, opts ...ReadOption) (Simulation, error) {
+	o := newReadOptions(opts)
+	row, err := s.q.GetSimulationByJobID(ctx, s.db, dbsqlc.GetSimulationByJobIDParams{JobID: jobID, OwnerID: o.ownerID})
+	if err != nil {
+		return Simulation{}, notFoundOr(mapError(err), "simulation %q", jobID)
+	}
+	return simulationFromRow(simulationRow(row))
+}
+
+// simulationRow is the shape every simulation query returns; the generated row types convert to it.
+type simulationRow struct {
+	ID        int32
+	JobID     string
+	UserID    *int32
+	StartTime *time.Time
+	EndTime   *time.Time
+	Title     string
+	Platform  string
+	InputType string
+	SimType   string
+	JobState  string
+	MergeID   *string
+	ClusterID *int32
+	JobDir    *string
+	ArrayID   *int32
+	CollectID *int32
+}
+
+// simulationFromRow builds a Simulation with its variant, or returns ErrMissingVariant when a BATCH
+// simulation has no BatchSimulation row or the platform is unknown.
+func simulationFromRow(r simulationRow) (Simulation, error) {
+	sim := Simulation{
+		ID:        r.ID,
+		JobID:     r.JobID,
+		UserID:    r.UserID,
+		StartTime: r.StartTime,
+		EndTime:   r.EndTime,
+		Title:     r.Title,
+		Platform:  Platform(r.Platform),
+		InputType: InputType(r.InputType),
+		SimType:   SimType(r.SimType),
+		State:     State(r.JobState),
+	}
+	switch sim.Platform {
+	case PlatformDirect:
+		sim.Direct = &DirectSimulation{MergeID: r.MergeID}
+	case PlatformBatch:
+		if r.ClusterID == nil {
+			return Simulation{}, fmt.Errorf("%w: simulation %d is BATCH but has no BatchSimulation row", ErrMissingVariant, r.ID)
+		}
+		sim.Batch = &BatchSimulation{ClusterID: *r.ClusterID, JobDir: r.JobDir, ArrayID: r.ArrayID, CollectID: r.CollectID}
+	default:
+		return Simulation{}, fmt.Errorf("%w: simulation %d has unknown platform %q", ErrMissingVariant, r.ID, r.Platform)
+	}
+	return sim, nil
+}

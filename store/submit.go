@@ -1,0 +1,205 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/yapstore/yapstore/store/internal/dbsqlc"
+)
+
+// MaxTasks is the largest number of tasks one simulation may be submitted with.
+const MaxTasks = 100_000
+
+// Submission holds what every new simulation needs, direct or batch.
+type Submission struct {
+	UserID    *int32 // the owner; nil records none
+	Title     string
+	InputType InputType
+	SimType   SimType
+	// State is the simulation's initial state; "" means StateUnknown, as on the platform, which moves a
+	// simulation to Pending once its jobs are queued.
+	State State
+	// Input is the simulation's input as JSON text (the platform's shape: {"input_type", "input_json"?,
+	// "number_of_all_primaries", "input_files"}), stored compressed; nil stores no input blob (read back as null).
+	Input json.RawMessage
+}
+
+// DirectSubmission describes a simulation for the platform's own workers. Its tasks are numbered from 0 in
+// the order given.
+type DirectSubmission struct {
+	Submission
+	MergeID *string            // the Celery id of the merging job, when already known
+	Tasks   []DirectTaskParams // one per task
+}
+
+// DirectTaskParams describes one task of a DirectSubmission.
+type DirectTaskParams struct {
+	RequestedPrimaries int32
+	CeleryID           string // the task's Celery id; "" when not yet known, as on the platform
+}
+
+// BatchSubmission describes a simulation for an HPC cluster. Its tasks are numbered from 1 in the order given.
+type BatchSubmission struct {
+	Submission
+	ClusterID int32
+	JobDir    *string
+	ArrayID   *int32
+	CollectID *int32
+	Tasks     []BatchTaskParams // one per task
+}
+
+// BatchTaskParams describes one task of a BatchSubmission.
+type BatchTaskParams struct {
+	RequestedPrimaries int32
+}
+
+// SubmitDirect creates a direct simulation with a new job id, its CelerySimulation row, its tasks (Pending,
+// nothing simulated yet, with their CeleryTask rows) and its input, all in one statement: either everything
+// is written or nothing is. start_time and the tasks' last_update_time are the Store clock's now. It returns
+// the simulation as stored. It returns ErrInvalid, before sending anything, for an unknown input type,
+// simulator or state, a negative number of primaries, too many tasks, or an input that is not one JSON value;
+// ErrNotFound (a *ConstraintError) when the owner does not exist.
+func (s *Store) SubmitDirect(ctx context.Context, sub DirectSubmission) (Simulation, error) {
+	if err := checkTextFields(sub.MergeID); err != nil {
+		return Simulation{}, err
+	}
+	n := len(sub.Tasks)
+	numbers, primaries, celeryIDs := make([]int32, n), make([]int32, n), make([]string, n)
+	for i, t := range sub.Tasks {
+		numbers[i], primaries[i], celeryIDs[i] = int32(i), t.RequestedPrimaries, t.CeleryID
+		if err := checkTextFields(&t.CeleryID); err != nil {
+			return Simulation{}, err
+		}
+	}
+	common, err := s.prepareSubmission(sub.Submission, PlatformDirect, primaries)
+	if err != nil {
+		return Simulation{}, err
+	}
+	row, err := s.q.SubmitDirectSimulation(ctx, s.db, dbsqlc.SubmitDirectSimulationParams{
+		JobID:              common.jobID,
+		UserID:             sub.UserID,
+		StartTime:          &common.now,
+		Title:              sub.Title,
+		InputType:          string(sub.InputType),
+		SimType:            string(sub.SimType),
+		JobState:           string(common.state),
+		MergeID:            sub.MergeID,
+		TaskIds:            numbers,
+		RequestedPrimaries: primaries,
+		CeleryIds:          celeryIDs,
+		InputData:          common.input,
+	})
+	if err != nil {
+		return Simulation{}, mapError(err)
+	}
+	if int(row.TaskCount) != n {
+		return Simulation{}, fmt.Errorf("yapstore: submit wrote %d tasks of %d", row.TaskCount, n)
+	}
+	return simulationFromRow(simulationRow{
+		ID: row.ID, JobID: row.JobID, UserID: row.UserID, StartTime: row.StartTime, EndTime: row.EndTime,
+		Title: row.Title, Platform: row.Platform, InputType: row.InputType, SimType: row.SimType,
+		JobState: row.JobState, MergeID: row.MergeID,
+	})
+}
+
+// SubmitBatch creates a batch simulation with a new job id, its BatchSimulation row, its tasks (Pending,
+// nothing simulated yet, with their BatchTask rows) and its input, all in one statement: either everything
+// is written or nothing is. It returns the simulation as stored. It returns ErrInvalid, before sending
+// anything, for the values SubmitDirect refuses; ErrNotFound (a *ConstraintError naming
+// BatchSimulation_cluster_id_fkey or Simulation_user_id_fkey) when the cluster or the owner does not exist.
+func (s *Store) SubmitBatch(ctx context.Context, sub BatchSubmission) (Simulation, error) {
+	if err := checkTextFields(sub.JobDir); err != nil {
+		return Simulation{}, err
+	}
+	n := len(sub.Tasks)
+	numbers, primaries := make([]int32, n), make([]int32, n)
+	for i, t := range sub.Tasks {
+		numbers[i], primaries[i] = int32(i+1), t.RequestedPrimaries
+	}
+	common, err := s.prepareSubmission(sub.Submission, PlatformBatch, primaries)
+	if err != nil {
+		return Simulation{}, err
+	}
+	row, err := s.q.SubmitBatchSimulation(ctx, s.db, dbsqlc.SubmitBatchSimulationParams{
+		JobID:              common.jobID,
+		UserID:             sub.UserID,
+		StartTime:          &common.now,
+		Title:              sub.Title,
+		InputType:          string(sub.InputType),
+		SimType:            string(sub.SimType),
+		JobState:           string(common.state),
+		ClusterID:          sub.ClusterID,
+		JobDir:             sub.JobDir,
+		ArrayID:            sub.ArrayID,
+		CollectID:          sub.CollectID,
+		TaskIds:            numbers,
+		RequestedPrimaries: primaries,
+		InputData:          common.input,
+	})
+	if err != nil {
+		return Simulation{}, mapError(err)
+	}
+	if int(row.TaskCount) != n {
+		return Simulation{}, fmt.Errorf("yapstore: submit wrote %d tasks of %d", row.TaskCount, n)
+	}
+	clusterID := row.ClusterID
+	return simulationFromRow(simulationRow{
+		ID: row.ID, JobID: row.JobID, UserID: row.UserID, StartTime: row.StartTime, EndTime: row.EndTime,
+		Title: row.Title, Platform: row.Platform, InputType: row.InputType, SimType: row.SimType,
+		JobState: row.JobState, ClusterID: &clusterID, JobDir: row.JobDir, ArrayID: row.ArrayID, CollectID: row.CollectID,
+	})
+}
+
+// preparedSubmission is what both submissions compute before sending.
+type preparedSubmission struct {
+	jobID string
+	now   time.Time
+	state State
+	input []byte
+}
+
+// prepareSubmission validates the common fields and the tasks' primaries, compresses the input and makes the
+// job id.
+func (s *Store) prepareSubmission(sub Submission, platform Platform, primaries []int32) (preparedSubmission, error) {
+	var p preparedSubmission
+	if !sub.InputType.Valid() {
+		return p, invalidf("unknown input type %q", sub.InputType)
+	}
+	if !sub.SimType.Valid() {
+		return p, invalidf("unknown simulator %q", sub.SimType)
+	}
+	p.state = sub.State
+	if p.state == "" {
+		p.state = StateUnknown
+	}
+	if !p.state.Valid() {
+		return p, invalidf("unknown state %q", sub.State)
+	}
+	if err := checkTextFields(&sub.Title); err != nil {
+		return p, err
+	}
+	if len(primaries) > MaxTasks {
+		return p, invalidf("%d tasks, more than %d", len(primaries), MaxTasks)
+	}
+	for i, n := range primaries {
+		if n < 0 {
+			return p, invalidf("task %d requests %d primaries", i, n)
+		}
+	}
+	if sub.Input != nil {
+		blob, err := s.codec().CompressJSON(sub.Input)
+		if err != nil {
+			return p, fmt.Errorf("%w: input: %w", ErrInvalid, err)
+		}
+		p.input = blob
+	}
+	p.now = s.now()
+	id, err := newJobID(p.now, platform)
+	if err != nil {
+		return p, err
+	}
+	p.jobID = id
+	return p, nil
+}

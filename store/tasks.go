@@ -1,0 +1,183 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/yapstore/yapstore/store/internal/dbsqlc"
+)
+
+// Task is one task of a simulation with its variant: exactly one of Direct and Batch is non-nil, matching
+// Platform.
+type Task struct {
+	ID                 int32
+	SimulationID       int32
+	Number             int32 // the task's number within its simulation (task_id): from 0 if direct, 1 if batch
+	RequestedPrimaries int32
+	SimulatedPrimaries int32
+	State              State
+	EstimatedTime      *int32 // seconds left, as the worker last estimated; cleared when the task ends
+	StartTime          *time.Time
+	EndTime            *time.Time
+	LastUpdateTime     *time.Time
+	Platform           Platform
+	Direct             *DirectTask // set when Platform is PlatformDirect
+	Batch              *BatchTask  // set when Platform is PlatformBatch
+}
+
+// DirectTask is the variant of a task run by the platform's own (Celery) workers.
+type DirectTask struct {
+	CeleryID string // the task's Celery id; "" when not yet known
+}
+
+// BatchTask is the variant of a task run on an HPC cluster. It has no fields of its own.
+type BatchTask struct{}
+
+// GetTask returns task number of the simulation with id simulationID, or ErrNotFound.
+func (s *Store) GetTask(ctx context.Context, simulationID, number int32) (Task, error) {
+	row, err := s.q.GetTask(ctx, s.db, dbsqlc.GetTaskParams{SimulationID: &simulationID, TaskID: number})
+	if err != nil {
+		return Task{}, notFoundOr(mapError(err), "task %d of simulation %d", number, simulationID)
+	}
+	return taskFromRow(taskRow(row))
+}
+
+// ListTasks returns the tasks of the simulation with id simulationID in task order, only those in one of
+// states when any are given. A simulation without tasks, or one that does not exist, gives an empty slice.
+// It returns ErrInvalid, before sending anything, for an unknown state.
+func (s *Store) ListTasks(ctx context.Context, simulationID int32, states ...State) ([]Task, error) {
+	filter, err := stateStrings(states)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.q.ListTasks(ctx, s.db, dbsqlc.ListTasksParams{SimulationID: &simulationID, States: filter})
+	if err != nil {
+		return nil, mapError(err)
+	}
+	tasks := make([]Task, 0, len(rows))
+	for _, r := range rows {
+		t, err := taskFromRow(taskRow(r))
+		if err != nil {
+			return nil, err
+		}
+		tasks = append(tasks, t)
+	}
+	return tasks, nil
+}
+
+// TaskUpdate holds a worker's progress report for one task; nil fields are left as they are.
+type TaskUpdate struct {
+	State              *State
+	RequestedPrimaries *int32
+	SimulatedPrimaries *int32     // ignored when State is Completed: then it becomes RequestedPrimaries
+	EstimatedTime      *int32     // seconds left; ignored once the task has an end time
+	StartTime          *time.Time // taken only while the task has no start time
+	EndTime            *time.Time // taken only while the task has no end time; clears EstimatedTime
+	CeleryID           *string    // direct tasks only; ignored for batch ones
+}
+
+// UpdateTaskProgress applies u to task number of the simulation with id simulationID with the platform's
+// rules, in one statement: a task in a terminal state (Completed, Failed, Canceled) is left unchanged;
+// otherwise each given field is set, reaching Completed sets the simulated primaries to the requested ones,
+// start and end time are set only once, setting the end time clears the estimated time, and the last update
+// time becomes the Store clock's now. It returns the task after the update and whether the update was
+// applied. It returns ErrInvalid, before sending anything, for an unknown state or a negative number, and
+// ErrNotFound when there is no such task.
+func (s *Store) UpdateTaskProgress(ctx context.Context, simulationID, number int32, u TaskUpdate) (Task, bool, error) {
+	params := dbsqlc.UpdateTaskProgressParams{
+		SimulationID:       &simulationID,
+		TaskID:             number,
+		RequestedPrimaries: u.RequestedPrimaries,
+		SimulatedPrimaries: u.SimulatedPrimaries,
+		EstimatedTime:      u.EstimatedTime,
+		StartTime:          u.StartTime,
+		EndTime:            u.EndTime,
+		CeleryID:           u.CeleryID,
+		Now:                s.now(),
+	}
+	if u.State != nil {
+		if !u.State.Valid() {
+			return Task{}, false, invalidf("unknown state %q", *u.State)
+		}
+		state := string(*u.State)
+		params.TaskState = &state
+	}
+	for _, f := range []struct {
+		name  string
+		value *int32
+	}{{"requested primaries", u.RequestedPrimaries}, {"simulated primaries", u.SimulatedPrimaries}, {"estimated time", u.EstimatedTime}} {
+		if f.value != nil && *f.value < 0 {
+			return Task{}, false, invalidf("negative %s %d", f.name, *f.value)
+		}
+	}
+	if err := checkTextFields(u.CeleryID); err != nil {
+		return Task{}, false, err
+	}
+	row, err := s.q.UpdateTaskProgress(ctx, s.db, params)
+	if err != nil {
+		return Task{}, false, notFoundOr(mapError(err), "task %d of simulation %d", number, simulationID)
+	}
+	r := taskRow{
+		ID: row.ID, SimulationID: row.SimulationID, TaskID: row.TaskID, RequestedPrimaries: row.RequestedPrimaries,
+		SimulatedPrimaries: row.SimulatedPrimaries, TaskState: row.TaskState, EstimatedTime: row.EstimatedTime,
+		StartTime: row.StartTime, EndTime: row.EndTime, Platform: row.Platform, LastUpdateTime: row.LastUpdateTime,
+		CeleryID: row.CeleryID,
+	}
+	if row.NewCeleryID != nil {
+		r.CeleryID = row.NewCeleryID
+	}
+	t, err := taskFromRow(r)
+	if err != nil {
+		return Task{}, false, err
+	}
+	return t, row.Applied, nil
+}
+
+// taskRow is the shape every task query returns; the generated row types convert to it.
+type taskRow struct {
+	ID                 int32
+	SimulationID       *int32
+	TaskID             int32
+	RequestedPrimaries int32
+	SimulatedPrimaries int32
+	TaskState          string
+	EstimatedTime      *int32
+	StartTime          *time.Time
+	EndTime            *time.Time
+	Platform           string
+	LastUpdateTime     *time.Time
+	CeleryID           *string
+}
+
+// taskFromRow builds a Task with its variant, or returns ErrMissingVariant when a DIRECT task has no
+// CeleryTask row or the platform is unknown.
+func taskFromRow(r taskRow) (Task, error) {
+	t := Task{
+		ID:                 r.ID,
+		Number:             r.TaskID,
+		RequestedPrimaries: r.RequestedPrimaries,
+		SimulatedPrimaries: r.SimulatedPrimaries,
+		State:              State(r.TaskState),
+		EstimatedTime:      r.EstimatedTime,
+		StartTime:          r.StartTime,
+		EndTime:            r.EndTime,
+		LastUpdateTime:     r.LastUpdateTime,
+		Platform:           Platform(r.Platform),
+	}
+	if r.SimulationID != nil {
+		t.SimulationID = *r.SimulationID
+	}
+	switch t.Platform {
+	case PlatformDirect:
+		if r.CeleryID == nil {
+			return Task{}, fmt.Errorf("%w: task %d is DIRECT but has no CeleryTask row", ErrMissingVariant, r.ID)
+		}
+		t.Direct = &DirectTask{CeleryID: *r.CeleryID}
+	case PlatformBatch:
+		t.Batch = &BatchTask{}
+	default:
+		return Task{}, fmt.Errorf("%w: task %d has unknown platform %q", ErrMissingVariant, r.ID, r.Platform)
+	}
+	return t, nil
+}

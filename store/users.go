@@ -1,0 +1,335 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/yapstore/yapstore/internal/passhash"
+	"github.com/yapstore/yapstore/store/internal/dbsqlc"
+)
+
+// ErrBadCredentials is returned by Authenticate when the username and password do not identify a password
+// user: the user does not exist, is a single-sign-on user, or the password is wrong. The three cases are
+// deliberately indistinguishable, in the error and (as far as possible) in the time taken.
+var ErrBadCredentials = errors.New("yapstore: wrong username or password")
+
+// ErrMissingVariant is returned when a parent row lacks the child row its discriminator names, for example a
+// "User" row with auth_provider YaptideUser but no "YaptideUser" row, or a BATCH simulation without its
+// "BatchSimulation" row. yapstore never writes such rows; they come from a database changed by other means.
+var ErrMissingVariant = errors.New("yapstore: row lacks the variant row its discriminator names")
+
+// User is a user of the platform. Exactly one of Password and SSO is non-nil, matching Provider.
+type User struct {
+	ID       int32
+	Username string
+	Provider AuthProvider
+	Password *PasswordAccount // set when Provider is ProviderPassword
+	SSO      *SSOAccount      // set when Provider is ProviderSSO
+}
+
+// PasswordAccount is the variant of a user who signs in with a password kept by the platform. It holds the
+// stored hash, which never leaves the package and is never printed.
+type PasswordAccount struct {
+	hash string
+}
+
+// Method returns the hashing method of the stored password hash, such as "scrypt:32768:8:1" or
+// "pbkdf2:sha256:600000", or "" when the stored value has no method field.
+func (a PasswordAccount) Method() string {
+	method, _, found := strings.Cut(a.hash, "$")
+	if !found {
+		return ""
+	}
+	return method
+}
+
+// String describes the account by its hashing method only.
+func (a PasswordAccount) String() string { return "password account (" + a.Method() + ")" }
+
+// GoString is String, so that %#v does not print the hash either.
+func (a PasswordAccount) GoString() string { return a.String() }
+
+// SSOAccount is the variant of a user who signs in through single sign-on (Keycloak). Cert and PrivateKey are
+// the user's certificate and key for the HPC clusters, when known.
+type SSOAccount struct {
+	Cert       *string
+	PrivateKey *string
+}
+
+// String says which of the certificate and key are present without printing either.
+func (a SSOAccount) String() string {
+	return fmt.Sprintf("single-sign-on account (cert: %s, private key: %s)", present(a.Cert), present(a.PrivateKey))
+}
+
+// GoString is String, so that %#v does not print the key either.
+func (a SSOAccount) GoString() string { return a.String() }
+
+func present(s *string) string {
+	if s == nil {
+		return "none"
+	}
+	return "set"
+}
+
+// unknownUserHash is a valid hash, in the default method, of a random password nobody knows. Authenticate
+// verifies against it when the user does not exist, so that a missing user costs as much time as a wrong
+// password.
+const unknownUserHash = "scrypt:32768:8:1$Ec8Z9BefawirEf5B$d9f0ee986f31521908c0ca85222980652a536ae299d3fd24addb16a825c3126f" +
+	"8d5c08421f2b8a2ffd3522f4421a1e232b5d6591669e19533f7f61ab192e8169"
+
+// CreatePasswordUser creates a user who signs in with password, storing a Werkzeug-compatible scrypt hash of
+// it, and returns the user. It returns ErrInvalid for an empty username or password or one that is not valid
+// UTF-8 or contains a NUL byte, and ErrConflict (a *ConstraintError naming _username_provider_uc) when a
+// password user with that name exists.
+func (s *Store) CreatePasswordUser(ctx context.Context, username, password string) (User, error) {
+	if err := checkUsername(username); err != nil {
+		return User{}, err
+	}
+	if err := checkPassword(password); err != nil {
+		return User{}, err
+	}
+	hash, err := passhash.Hash(password)
+	if err != nil {
+		return User{}, fmt.Errorf("yapstore: hash password: %w", err)
+	}
+	row, err := s.q.CreatePasswordUser(ctx, s.db, dbsqlc.CreatePasswordUserParams{Username: username, PasswordHash: hash})
+	if err != nil {
+		return User{}, mapError(err)
+	}
+	return User{ID: row.ID, Username: row.Username, Provider: ProviderPassword, Password: &PasswordAccount{hash: row.PasswordHash}}, nil
+}
+
+// Authenticate checks a password user's credentials and returns the user. When the username is unknown, names
+// a single-sign-on user only, or the password is wrong, it returns ErrBadCredentials and takes about as long
+// as a wrong password would. After a successful check it replaces a hash in an older method (pbkdf2, or
+// scrypt with other parameters) by a fresh default one; that upgrade is best effort: if it fails, the login
+// still succeeds and the upgrade is tried again at the next login. A stored hash that cannot be checked gives
+// an error matching passhash's ErrMalformed, ErrUnknownMethod or ErrCostTooHigh.
+func (s *Store) Authenticate(ctx context.Context, username, password string) (User, error) {
+	if checkUsername(username) != nil || checkPassword(password) != nil {
+		return User{}, ErrBadCredentials
+	}
+	row, err := s.q.GetUserByName(ctx, s.db, dbsqlc.GetUserByNameParams{Username: username, AuthProvider: string(ProviderPassword)})
+	if err != nil {
+		err = mapError(err)
+		if errors.Is(err, ErrNotFound) {
+			_, _ = passhash.Verify(password, unknownUserHash)
+			return User{}, ErrBadCredentials
+		}
+		return User{}, err
+	}
+	user, err := userFromRow(userRow(row))
+	if err != nil {
+		return User{}, err
+	}
+	ok, err := passhash.Verify(password, user.Password.hash)
+	if err != nil {
+		return User{}, fmt.Errorf("yapstore: stored password hash of user %d: %w", user.ID, err)
+	}
+	if !ok {
+		return User{}, ErrBadCredentials
+	}
+	if passhash.NeedsRehash(user.Password.hash) {
+		if fresh, err := passhash.Hash(password); err == nil {
+			n, err := s.q.ReplacePasswordHash(ctx, s.db, dbsqlc.ReplacePasswordHashParams{ID: user.ID, OldHash: user.Password.hash, NewHash: fresh})
+			if err == nil && n == 1 {
+				user.Password.hash = fresh
+			}
+		}
+	}
+	return user, nil
+}
+
+// ChangePassword replaces the password of the password user with id userID. It returns ErrInvalid for a
+// password CreatePasswordUser would refuse, and ErrNotFound when no password user has that id (including when
+// the id is a single-sign-on user's).
+func (s *Store) ChangePassword(ctx context.Context, userID int32, password string) error {
+	if err := checkPassword(password); err != nil {
+		return err
+	}
+	hash, err := passhash.Hash(password)
+	if err != nil {
+		return fmt.Errorf("yapstore: hash password: %w", err)
+	}
+	n, err := s.q.UpdatePasswordHash(ctx, s.db, dbsqlc.UpdatePasswordHashParams{ID: userID, PasswordHash: hash})
+	if err != nil {
+		return mapError(err)
+	}
+	if n == 0 {
+		return notFoundf("password user %d", userID)
+	}
+	return nil
+}
+
+// UpsertSSOUser creates the single-sign-on user username with the given certificate and private key, or,
+// when that user exists, replaces its certificate and key (nil clears one). It returns the user and whether
+// it was created. It returns ErrInvalid for an empty username or one with a NUL byte or invalid UTF-8.
+func (s *Store) UpsertSSOUser(ctx context.Context, username string, cert, privateKey *string) (User, bool, error) {
+	if err := checkUsername(username); err != nil {
+		return User{}, false, err
+	}
+	if err := checkTextFields(cert, privateKey); err != nil {
+		return User{}, false, err
+	}
+	row, err := s.q.UpsertSSOUser(ctx, s.db, dbsqlc.UpsertSSOUserParams{Username: username, Cert: cert, PrivateKey: privateKey})
+	if err != nil {
+		return User{}, false, mapError(err)
+	}
+	user := User{ID: row.ID, Username: row.Username, Provider: ProviderSSO, SSO: &SSOAccount{Cert: row.Cert, PrivateKey: row.PrivateKey}}
+	return user, row.Created, nil
+}
+
+// GetUser returns the user with id id, with its variant. It returns ErrNotFound when there is none.
+func (s *Store) GetUser(ctx context.Context, id int32) (User, error) {
+	row, err := s.q.GetUserByID(ctx, s.db, id)
+	if err != nil {
+		return User{}, notFoundOr(mapError(err), "user %d", id)
+	}
+	return userFromRow(userRow(row))
+}
+
+// GetUserByName returns the user with the given username and provider. It returns ErrInvalid for an unknown
+// provider and ErrNotFound when there is no such user.
+func (s *Store) GetUserByName(ctx context.Context, username string, provider AuthProvider) (User, error) {
+	if !provider.Valid() {
+		return User{}, invalidf("unknown auth provider %q", provider)
+	}
+	row, err := s.q.GetUserByName(ctx, s.db, dbsqlc.GetUserByNameParams{Username: username, AuthProvider: string(provider)})
+	if err != nil {
+		return User{}, notFoundOr(mapError(err), "user %q (%s)", username, provider)
+	}
+	return userFromRow(userRow(row))
+}
+
+// ListUsers returns the users of provider, or of every provider when provider is "", ordered by username and
+// then provider. It returns ErrInvalid for an unknown provider.
+func (s *Store) ListUsers(ctx context.Context, provider AuthProvider) ([]User, error) {
+	if provider != "" && !provider.Valid() {
+		return nil, invalidf("unknown auth provider %q", provider)
+	}
+	rows, err := s.q.ListUsers(ctx, s.db, string(provider))
+	if err != nil {
+		return nil, mapError(err)
+	}
+	users := make([]User, 0, len(rows))
+	for _, r := range rows {
+		u, err := userFromRow(userRow(r))
+		if err != nil {
+			return nil, err
+		}
+		users = append(users, u)
+	}
+	return users, nil
+}
+
+// DeleteUserOption changes what DeleteUser does.
+type DeleteUserOption func(*deleteUserOptions)
+
+type deleteUserOptions struct{ withSimulations bool }
+
+// DeleteOwnedSimulations makes DeleteUser delete the user's simulations too, with everything under them
+// (tasks, inputs, results, log files), even those still running.
+func DeleteOwnedSimulations() DeleteUserOption {
+	return func(o *deleteUserOptions) { o.withSimulations = true }
+}
+
+// DeleteUser deletes the user with id id and its variant row. A user who still owns simulations is not
+// deleted: the error matches ErrStillReferenced (and is a *ConstraintError naming Simulation_user_id_fkey) and
+// says how many simulations the user owns, unless DeleteOwnedSimulations is given, in which case those
+// simulations are deleted in the same statement. It returns ErrNotFound when there is no such user.
+func (s *Store) DeleteUser(ctx context.Context, id int32, opts ...DeleteUserOption) error {
+	var o deleteUserOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	var (
+		n   int64
+		err error
+	)
+	if o.withSimulations {
+		n, err = s.q.DeleteUserWithSimulations(ctx, s.db, id)
+	} else {
+		n, err = s.q.DeleteUser(ctx, s.db, id)
+	}
+	if err != nil {
+		err = mapDeleteError(err)
+		var ce *ConstraintError
+		if errors.As(err, &ce) && ce.Constraint == ConstraintSimulationUser {
+			return s.stillOwnsError(ctx, id, ce)
+		}
+		return err
+	}
+	if n == 0 {
+		return notFoundf("user %d", id)
+	}
+	return nil
+}
+
+// stillOwnsError builds DeleteUser's error for a user who owns simulations, counting them. Inside a
+// transaction the failed statement has aborted it, so the count is left out there.
+func (s *Store) stillOwnsError(ctx context.Context, id int32, ce *ConstraintError) error {
+	if !s.inTx {
+		if count, err := s.q.CountSimulationsOfUser(ctx, s.db, &id); err == nil {
+			return fmt.Errorf("yapstore: user %d owns %d simulations; delete them first or pass DeleteOwnedSimulations: %w", id, count, ce)
+		}
+	}
+	return fmt.Errorf("yapstore: user %d owns simulations; delete them first or pass DeleteOwnedSimulations: %w", id, ce)
+}
+
+// userRow is the shape every user query returns; the generated row types convert to it.
+type userRow struct {
+	ID           int32
+	Username     string
+	AuthProvider string
+	PasswordHash *string
+	Cert         *string
+	PrivateKey   *string
+}
+
+// userFromRow builds a User with its variant, or returns ErrMissingVariant when the variant row is missing.
+func userFromRow(r userRow) (User, error) {
+	u := User{ID: r.ID, Username: r.Username, Provider: AuthProvider(r.AuthProvider)}
+	switch u.Provider {
+	case ProviderPassword:
+		if r.PasswordHash == nil {
+			return User{}, fmt.Errorf("%w: user %d has auth_provider %s but no YaptideUser row", ErrMissingVariant, r.ID, r.AuthProvider)
+		}
+		u.Password = &PasswordAccount{hash: *r.PasswordHash}
+	case ProviderSSO:
+		u.SSO = &SSOAccount{Cert: r.Cert, PrivateKey: r.PrivateKey}
+	default:
+		return User{}, fmt.Errorf("%w: user %d has unknown auth_provider %q", ErrMissingVariant, r.ID, r.AuthProvider)
+	}
+	return u, nil
+}
+
+// checkUsername refuses a username the database cannot store or the platform cannot use.
+func checkUsername(username string) error {
+	if username == "" {
+		return invalidf("empty username")
+	}
+	return checkTextFields(&username)
+}
+
+// checkPassword refuses passwords that cannot be hashed unambiguously: empty ones, invalid UTF-8 (Werkzeug
+// hashes text), and NUL bytes (which HMAC-based hashes ignore at the end of a password).
+func checkPassword(password string) error {
+	if password == "" {
+		return invalidf("empty password")
+	}
+	if !utf8.ValidString(password) || strings.ContainsRune(password, 0) {
+		return invalidf("password must be UTF-8 text without NUL bytes")
+	}
+	return nil
+}
+
+// notFoundOr names what was not found when err is ErrNotFound, and returns other errors unchanged.
+func notFoundOr(err error, format string, args ...any) error {
+	if errors.Is(err, ErrNotFound) {
+		return notFoundf(format, args...)
+	}
+	return err
+}

@@ -1,0 +1,341 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/yapstore/yapstore/internal/passhash"
+	"github.com/yapstore/yapstore/store"
+)
+
+func TestCreatePasswordUser(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t)
+
+	var user store.User
+	n := h.Counter.roundTrips(t, func() (err error) {
+		user, err = h.Store.CreatePasswordUser(ctx, "alice", "s3cret")
+		return err
+	})
+	assert.Equal(t, 1, n, "parent and child rows are written by one statement")
+	assert.NotZero(t, user.ID)
+	assert.Equal(t, "alice", user.Username)
+	assert.Equal(t, store.ProviderPassword, user.Provider)
+	require.NotNil(t, user.Password)
+	assert.Nil(t, user.SSO)
+	assert.Equal(t, passhash.DefaultMethod, user.Password.Method())
+
+	var stored string
+	require.NoError(t, h.Pool.QueryRow(ctx, `SELECT password_hash FROM "YaptideUser" WHERE id = $1`, user.ID).Scan(&stored))
+	ok, err := passhash.Verify("s3cret", stored)
+	require.NoError(t, err)
+	assert.True(t, ok, "the stored hash is a Werkzeug hash of the password")
+	assert.NotContains(t, fmt.Sprintf("%v %+v %#v", user, user, user), stored[len(passhash.DefaultMethod)+1:],
+		"printing a user never shows its hash")
+
+	_, err = h.Store.CreatePasswordUser(ctx, "alice", "other")
+	require.ErrorIs(t, err, store.ErrConflict)
+	var ce *store.ConstraintError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, store.ConstraintUsernameProvider, ce.Constraint)
+	assert.Equal(t, 1, h.count(t, "User"), "the failed insert left no parent row")
+	assert.Equal(t, 1, h.count(t, "YaptideUser"))
+
+	_, created, err := h.Store.UpsertSSOUser(ctx, "alice", nil, nil)
+	require.NoError(t, err, "the same name with another provider is another user")
+	assert.True(t, created)
+}
+
+func TestCreatePasswordUserRefusesBadInput(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t)
+	cases := []struct{ name, username, password string }{
+		{"empty username", "", "pw"},
+		{"empty password", "bob", ""},
+		{"NUL in password", "bob", "pw\x00"},
+		{"NUL in username", "b\x00b", "pw"},
+		{"invalid UTF-8 password", "bob", "\xff\xfe"},
+	}
+	for _, c := range cases {
+		n := h.Counter.n.Load()
+		_, err := h.Store.CreatePasswordUser(ctx, c.username, c.password)
+		assert.ErrorIs(t, err, store.ErrInvalid, c.name)
+		assert.Equal(t, n, h.Counter.n.Load(), "%s: refused before sending anything", c.name)
+	}
+	assert.Equal(t, 0, h.count(t, "User"))
+}
+
+func TestAuthenticate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t)
+	alice, err := h.Store.CreatePasswordUser(ctx, "alice", "correct horse")
+	require.NoError(t, err)
+	_, _, err = h.Store.UpsertSSOUser(ctx, "carol", nil, nil)
+	require.NoError(t, err)
+
+	got, err := h.Store.Authenticate(ctx, "alice", "correct horse")
+	require.NoError(t, err)
+	assert.Equal(t, alice.ID, got.ID)
+	assert.Equal(t, store.ProviderPassword, got.Provider)
+
+	for _, c := range []struct{ name, username, password string }{
+		{"wrong password", "alice", "wrong horse"},
+		{"unknown user", "nobody", "correct horse"},
+		{"single-sign-on user", "carol", "anything"},
+		{"empty password", "alice", ""},
+		{"password with NUL", "alice", "correct horse\x00"},
+	} {
+		_, err := h.Store.Authenticate(ctx, c.username, c.password)
+		assert.ErrorIs(t, err, store.ErrBadCredentials, c.name)
+		assert.Equal(t, store.ErrBadCredentials.Error(), err.Error(), "%s: the error does not say which case it was", c.name)
+	}
+}
+
+func TestAuthenticateSpendsComparableTimeOnUnknownUsers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t)
+	_, err := h.Store.CreatePasswordUser(ctx, "alice", "correct horse")
+	require.NoError(t, err)
+
+	fastest := func(username string) time.Duration {
+		best := time.Duration(1<<63 - 1)
+		for range 3 {
+			start := time.Now()
+			_, err := h.Store.Authenticate(ctx, username, "wrong horse")
+			require.ErrorIs(t, err, store.ErrBadCredentials)
+			best = min(best, time.Since(start))
+		}
+		return best
+	}
+	wrongPassword := fastest("alice")
+	unknownUser := fastest("nobody")
+	t.Logf("wrong password %v, unknown user %v", wrongPassword, unknownUser)
+	// Both run one query and one scrypt derivation with the same parameters; without the decoy derivation an
+	// unknown user would answer in well under a millisecond.
+	assert.Greater(t, unknownUser, wrongPassword/3, "an unknown user answers as slowly as a wrong password")
+}
+
+func TestAuthenticateUpgradesOldHashes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t)
+	// A Werkzeug pbkdf2 hash of "old secret" (1000 iterations, salt "fixedSalt"), as older rows carry.
+	const oldHash = "pbkdf2:sha256:1000$fixedSalt$e7b86a4db0df482df164580bd0cff601879cf7c7175b597c507964149503b24e"
+	var id int32
+	require.NoError(t, h.Pool.QueryRow(ctx,
+		`WITH u AS (INSERT INTO "User" (username, auth_provider) VALUES ('olduser', 'YaptideUser') RETURNING id)
+		 INSERT INTO "YaptideUser" (id, password_hash) SELECT id, $1 FROM u RETURNING id`, oldHash).Scan(&id))
+
+	before, err := h.Store.GetUser(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, "pbkdf2:sha256:1000", before.Password.Method())
+
+	_, err = h.Store.Authenticate(ctx, "olduser", "wrong")
+	require.ErrorIs(t, err, store.ErrBadCredentials)
+	unchanged, err := h.Store.GetUser(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, "pbkdf2:sha256:1000", unchanged.Password.Method(), "a failed login upgrades nothing")
+
+	var user store.User
+	n := h.Counter.roundTrips(t, func() (err error) {
+		user, err = h.Store.Authenticate(ctx, "olduser", "old secret")
+		return err
+	})
+	assert.Equal(t, 2, n, "the lookup and the upgrade")
+	assert.Equal(t, passhash.DefaultMethod, user.Password.Method())
+	after, err := h.Store.GetUser(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, passhash.DefaultMethod, after.Password.Method(), "the upgraded hash is stored")
+
+	n = h.Counter.roundTrips(t, func() error {
+		_, err := h.Store.Authenticate(ctx, "olduser", "old secret")
+		return err
+	})
+	assert.Equal(t, 1, n, "a current hash needs no upgrade")
+}
+
+func TestAuthenticateReportsUncheckableHash(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t)
+	_, err := h.Pool.Exec(ctx,
+		`WITH u AS (INSERT INTO "User" (username, auth_provider) VALUES ('broken', 'YaptideUser') RETURNING id)
+		 INSERT INTO "YaptideUser" (id, password_hash) SELECT id, 'md5$x$y' FROM u`)
+	require.NoError(t, err)
+	_, err = h.Store.Authenticate(ctx, "broken", "pw")
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, store.ErrBadCredentials)
+	assert.ErrorIs(t, err, passhash.ErrUnknownMethod)
+}
+
+func TestChangePassword(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t)
+	alice, err := h.Store.CreatePasswordUser(ctx, "alice", "first")
+	require.NoError(t, err)
+
+	require.NoError(t, h.Store.ChangePassword(ctx, alice.ID, "second"))
+	_, err = h.Store.Authenticate(ctx, "alice", "first")
+	assert.ErrorIs(t, err, store.ErrBadCredentials)
+	_, err = h.Store.Authenticate(ctx, "alice", "second")
+	assert.NoError(t, err)
+
+	assert.ErrorIs(t, h.Store.ChangePassword(ctx, alice.ID, ""), store.ErrInvalid)
+	assert.ErrorIs(t, h.Store.ChangePassword(ctx, alice.ID+1000, "x"), store.ErrNotFound)
+	sso, _, err := h.Store.UpsertSSOUser(ctx, "carol", nil, nil)
+	require.NoError(t, err)
+	assert.ErrorIs(t, h.Store.ChangePassword(ctx, sso.ID, "x"), store.ErrNotFound, "a single-sign-on user has no password")
+}
+
+func TestUpsertSSOUser(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t)
+	cert, key := "CERT-1", "KEY-SECRET-1"
+
+	var user store.User
+	var created bool
+	n := h.Counter.roundTrips(t, func() (err error) {
+		user, created, err = h.Store.UpsertSSOUser(ctx, "carol", &cert, &key)
+		return err
+	})
+	assert.Equal(t, 1, n)
+	assert.True(t, created)
+	assert.Equal(t, store.ProviderSSO, user.Provider)
+	assert.Nil(t, user.Password)
+	require.NotNil(t, user.SSO)
+	assert.Equal(t, cert, *user.SSO.Cert)
+	assert.Equal(t, key, *user.SSO.PrivateKey)
+	for _, printed := range []string{user.SSO.String(), fmt.Sprintf("%v|%+v|%#v|%s", user, user, *user.SSO, user.SSO)} {
+		assert.NotContains(t, printed, "KEY-SECRET", "the private key is never printed")
+	}
+
+	cert2 := "CERT-2"
+	again, created, err := h.Store.UpsertSSOUser(ctx, "carol", &cert2, nil)
+	require.NoError(t, err)
+	assert.False(t, created)
+	assert.Equal(t, user.ID, again.ID)
+	assert.Equal(t, cert2, *again.SSO.Cert)
+	assert.Nil(t, again.SSO.PrivateKey, "nil clears the key")
+
+	read, err := h.Store.GetUser(ctx, user.ID)
+	require.NoError(t, err)
+	assert.Equal(t, again, read)
+	assert.Equal(t, 1, h.count(t, "User"))
+	assert.Equal(t, 1, h.count(t, "KeycloakUser"))
+
+	_, _, err = h.Store.UpsertSSOUser(ctx, "", nil, nil)
+	assert.ErrorIs(t, err, store.ErrInvalid)
+}
+
+func TestGetAndListUsers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t)
+	bob, err := h.Store.CreatePasswordUser(ctx, "bob", "pw")
+	require.NoError(t, err)
+	alice, err := h.Store.CreatePasswordUser(ctx, "alice", "pw")
+	require.NoError(t, err)
+	carol, _, err := h.Store.UpsertSSOUser(ctx, "alice", nil, nil)
+	require.NoError(t, err)
+
+	var got store.User
+	n := h.Counter.roundTrips(t, func() (err error) {
+		got, err = h.Store.GetUser(ctx, bob.ID)
+		return err
+	})
+	assert.Equal(t, 1, n)
+	assert.Equal(t, bob, got)
+
+	got, err = h.Store.GetUserByName(ctx, "alice", store.ProviderSSO)
+	require.NoError(t, err)
+	assert.Equal(t, carol, got)
+	got, err = h.Store.GetUserByName(ctx, "alice", store.ProviderPassword)
+	require.NoError(t, err)
+	assert.Equal(t, alice, got)
+
+	_, err = h.Store.GetUser(ctx, 99999)
+	assert.ErrorIs(t, err, store.ErrNotFound)
+	_, err = h.Store.GetUserByName(ctx, "bob", store.ProviderSSO)
+	assert.ErrorIs(t, err, store.ErrNotFound)
+	_, err = h.Store.GetUserByName(ctx, "bob", "Google")
+	assert.ErrorIs(t, err, store.ErrInvalid)
+
+	all, err := h.Store.ListUsers(ctx, "")
+	require.NoError(t, err)
+	assert.Equal(t, []store.User{carol, alice, bob}, all, "ordered by username, then provider (KeycloakUser < YaptideUser)")
+	sso, err := h.Store.ListUsers(ctx, store.ProviderSSO)
+	require.NoError(t, err)
+	assert.Equal(t, []store.User{carol}, sso)
+	_, err = h.Store.ListUsers(ctx, "Google")
+	assert.ErrorIs(t, err, store.ErrInvalid)
+}
+
+func TestUserWithoutVariantRow(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t)
+	var id int32
+	require.NoError(t, h.Pool.QueryRow(ctx,
+		`INSERT INTO "User" (username, auth_provider) VALUES ('orphan', 'YaptideUser') RETURNING id`).Scan(&id))
+	_, err := h.Store.GetUser(ctx, id)
+	assert.ErrorIs(t, err, store.ErrMissingVariant)
+	_, err = h.Store.ListUsers(ctx, "")
+	assert.ErrorIs(t, err, store.ErrMissingVariant)
+}
+
+func TestDeleteUser(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t)
+	owner, err := h.Store.CreatePasswordUser(ctx, "owner", "pw")
+	require.NoError(t, err)
+	other, err := h.Store.CreatePasswordUser(ctx, "other", "pw")
+	require.NoError(t, err)
+	first := submitDirect(t, h.Store, &owner.ID, 3)
+	second := submitDirect(t, h.Store, &owner.ID, 2)
+	kept := submitDirect(t, h.Store, &other.ID, 1)
+
+	err = h.Store.DeleteUser(ctx, owner.ID)
+	require.ErrorIs(t, err, store.ErrStillReferenced)
+	var ce *store.ConstraintError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, store.ConstraintSimulationUser, ce.Constraint)
+	assert.Contains(t, err.Error(), "owns 2 simulations")
+	_, err = h.Store.GetUser(ctx, owner.ID)
+	require.NoError(t, err, "the refused delete removed nothing")
+
+	err = h.Store.InTx(ctx, func(tx *store.Store) error { return tx.DeleteUser(ctx, owner.ID) })
+	require.ErrorIs(t, err, store.ErrStillReferenced, "the same refusal inside a transaction")
+
+	require.NoError(t, h.Store.DeleteUser(ctx, owner.ID, store.DeleteOwnedSimulations()))
+	_, err = h.Store.GetUser(ctx, owner.ID)
+	assert.ErrorIs(t, err, store.ErrNotFound)
+	for _, id := range []int32{first.ID, second.ID} {
+		_, err = h.Store.GetSimulation(ctx, id)
+		assert.ErrorIs(t, err, store.ErrNotFound, "the user's simulations went with it")
+	}
+	_, err = h.Store.GetSimulation(ctx, kept.ID)
+	assert.NoError(t, err, "other users' simulations stay")
+	assert.Equal(t, 1, h.count(t, "Task"), "only the other user's task is left")
+	assert.Equal(t, 1, h.count(t, "CeleryTask"))
+	assert.Equal(t, 1, h.count(t, "Input"))
+	assert.Equal(t, 1, h.count(t, "YaptideUser"))
+
+	lonely, err := h.Store.CreatePasswordUser(ctx, "lonely", "pw")
+	require.NoError(t, err)
+	require.NoError(t, h.Store.DeleteUser(ctx, lonely.ID))
+	assert.ErrorIs(t, h.Store.DeleteUser(ctx, lonely.ID), store.ErrNotFound)
+	assert.ErrorIs(t, h.Store.DeleteUser(ctx, lonely.ID, store.DeleteOwnedSimulations()), store.ErrNotFound)
+	assert.Equal(t, 1, h.count(t, "User"), "only the other user is left")
+}
