@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/yapstore/yapstore/cmd/yapstore/internal/cli"
+	"github.com/yapstore/yapstore/store"
+)
+
+// clusterJSON is a cluster as --json prints it.
+type clusterJSON struct {
+	ID   int32  `json:"id"`
+	Name string `json:"cluster_name"`
+}
+
+func listClustersCommand() *cli.Command {
+	return &cli.Command{
+		Name:     "list-clusters",
+		Section:  sectionClusters,
+		Summary:  "List HPC clusters, ordered by name",
+		Database: true,
+		JSON:     true,
+		Examples: []string{"yapstore list-clusters"},
+		Run: func(ctx context.Context, env *cli.Env) error {
+			return withStore(ctx, env, func(s *store.Store) error {
+				clusters, err := s.ListClusters(ctx)
+				if err != nil {
+					return err
+				}
+				if env.JSON {
+					out := make([]clusterJSON, len(clusters))
+					for i, c := range clusters {
+						out[i] = clusterJSON{c.ID, c.Name}
+					}
+					return env.PrintJSON(out)
+				}
+				env.Printf("%s in DB:\n", cli.Plural(len(clusters), "cluster"))
+				t := env.NewTable("ID", "CLUSTER NAME")
+				for _, c := range clusters {
+					t.Row(c.ID, c.Name)
+				}
+				return t.Flush()
+			})
+		},
+	}
+}
+
+func addClusterCommand() *cli.Command {
+	return &cli.Command{
+		Name:     "add-cluster",
+		Section:  sectionClusters,
+		Usage:    "CLUSTER_NAME",
+		MinArgs:  1,
+		MaxArgs:  1,
+		Summary:  "Add the HPC cluster CLUSTER_NAME that batch simulations can run on",
+		Database: true,
+		JSON:     true,
+		Description: `Adds a cluster by the name the platform's configuration uses for it. A name that already exists is
+refused (exit code 1).`,
+		Examples: []string{"yapstore add-cluster ares"},
+		Run: func(ctx context.Context, env *cli.Env) error {
+			name := env.Args[0]
+			return withStore(ctx, env, func(s *store.Store) error {
+				env.Logf("Adding cluster: %s", name)
+				// A database at the baseline schema has no unique key on the name: look first.
+				if _, err := s.GetClusterByName(ctx, name); err == nil {
+					return fmt.Errorf("cluster %q already exists", name)
+				}
+				c, err := s.CreateCluster(ctx, name)
+				switch {
+				case errors.Is(err, store.ErrConflict):
+					return fmt.Errorf("cluster %q already exists", name)
+				case errors.Is(err, store.ErrInvalid):
+					return fmt.Errorf("cannot add cluster %q: %w", name, err)
+				case err != nil:
+					return err
+				}
+				if env.JSON {
+					return env.PrintJSON(clusterJSON{c.ID, c.Name})
+				}
+				env.Printf("Added cluster %s, id %d\n", c.Name, c.ID)
+				return nil
+			})
+		},
+	}
+}

@@ -1,0 +1,46 @@
+package main
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/yapstore/yapstore/storetest"
+)
+
+func TestClusters(t *testing.T) {
+	t.Parallel()
+	db := storetest.New(t)
+
+	r := yapDB(t, db.URL, "list-clusters")
+	requireOK(t, r)
+	require.Equal(t, "0 clusters in DB:\nID  CLUSTER NAME\n", r.stdout)
+
+	for _, name := range []string{"prometheus", "ares", "athena"} {
+		r = yapDB(t, db.URL, "add-cluster", name)
+		requireOK(t, r)
+		require.Regexp(t, `^Added cluster `+name+`, id \d+\n$`, r.stdout)
+	}
+	r = yapDB(t, db.URL, "add-cluster", "ares")
+	requireFailure(t, r, 1, `cluster "ares" already exists`)
+
+	r = yapDB(t, db.URL, "list-clusters")
+	requireOK(t, r)
+	require.Contains(t, r.stdout, "3 clusters in DB:\n")
+	var names []string
+	for _, row := range tableRows(t, r.stdout) {
+		names = append(names, row[1])
+	}
+	require.Equal(t, []string{"ares", "athena", "prometheus"}, names, "ordered by name")
+
+	r = yapDB(t, db.URL, "list-clusters", "--json")
+	requireOK(t, r)
+	var clusters []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &clusters))
+	require.Len(t, clusters, 3)
+	require.Equal(t, "ares", clusters[0]["cluster_name"])
+
+	r = yapDB(t, db.URL, "add-cluster")
+	requireFailure(t, r, 2, "missing CLUSTER_NAME")
+}

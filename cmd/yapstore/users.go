@@ -1,0 +1,291 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/yapstore/yapstore/cmd/yapstore/internal/cli"
+	"github.com/yapstore/yapstore/store"
+)
+
+// userJSON is a user as --json prints it: never the password hash, the certificate or the private key, only
+// the hash's method and whether the certificate and key are set.
+type userJSON struct {
+	ID             int32  `json:"id"`
+	Username       string `json:"username"`
+	AuthProvider   string `json:"auth_provider"`
+	PasswordMethod string `json:"password_method,omitempty"`
+	HasCert        *bool  `json:"has_cert,omitempty"`
+	HasPrivateKey  *bool  `json:"has_private_key,omitempty"`
+}
+
+func newUserJSON(u store.User) userJSON {
+	out := userJSON{ID: u.ID, Username: u.Username, AuthProvider: string(u.Provider)}
+	switch {
+	case u.Password != nil:
+		out.PasswordMethod = u.Password.Method()
+	case u.SSO != nil:
+		cert, key := u.SSO.Cert != nil, u.SSO.PrivateKey != nil
+		out.HasCert, out.HasPrivateKey = &cert, &key
+	}
+	return out
+}
+
+// credentials describes how a user signs in without revealing anything secret.
+func credentials(u store.User) string {
+	switch {
+	case u.Password != nil:
+		return "password hash " + u.Password.Method()
+	case u.SSO != nil:
+		return fmt.Sprintf("certificate: %s, private key: %s", setOrNone(u.SSO.Cert), setOrNone(u.SSO.PrivateKey))
+	}
+	return ""
+}
+
+func setOrNone(s *string) string {
+	if s == nil {
+		return "none"
+	}
+	return "set"
+}
+
+func listUsersCommand() *cli.Command {
+	return &cli.Command{
+		Name:     "list-users",
+		Section:  sectionUsers,
+		Summary:  "List users, ordered by username and auth provider",
+		Database: true,
+		JSON:     true,
+		Description: `Lists every user with the way it signs in: for password users (YaptideUser) the method of the
+stored hash (pbkdf2 hashes are upgraded to scrypt at the next login), for single-sign-on users
+(KeycloakUser) whether a certificate and a private key are stored. Hashes, certificates and keys are
+never printed.`,
+		Examples: []string{
+			"yapstore list-users",
+			"yapstore list-users --json | jq -r '.[].username'",
+		},
+		Run: func(ctx context.Context, env *cli.Env) error {
+			return withStore(ctx, env, func(s *store.Store) error {
+				users, err := s.ListUsers(ctx, "")
+				if err != nil {
+					return err
+				}
+				if env.JSON {
+					out := make([]userJSON, len(users))
+					for i, u := range users {
+						out[i] = newUserJSON(u)
+					}
+					return env.PrintJSON(out)
+				}
+				env.Printf("%s in DB:\n", cli.Plural(len(users), "user"))
+				t := env.NewTable("ID", "USERNAME", "AUTH PROVIDER", "CREDENTIALS")
+				for _, u := range users {
+					t.Row(u.ID, u.Username, string(u.Provider), credentials(u))
+				}
+				return t.Flush()
+			})
+		},
+	}
+}
+
+func addUserCommand() *cli.Command {
+	var pw passwordFlags
+	return &cli.Command{
+		Name:     "add-user",
+		Section:  sectionUsers,
+		Usage:    "NAME",
+		MinArgs:  1,
+		MaxArgs:  1,
+		Summary:  "Add a password user (YaptideUser) named NAME",
+		Database: true,
+		JSON:     true,
+		Description: `Adds a user who signs in with a password kept by the platform (auth provider YaptideUser). The
+password is stored as a Werkzeug-compatible scrypt hash, which the platform's backend verifies.
+Single-sign-on users (KeycloakUser) are created by the platform at their first login.
+
+` + passwordHelp,
+		Flags: pw.register,
+		Examples: []string{
+			"yapstore add-user alice",
+			"printf '%s\\n' \"$ALICE_PASSWORD\" | yapstore add-user alice --password-stdin",
+		},
+		Run: func(ctx context.Context, env *cli.Env) error {
+			name := env.Args[0]
+			return withStore(ctx, env, func(s *store.Store) error {
+				password, err := pw.read(ctx, env, fmt.Sprintf("Password for %s: ", name))
+				if err != nil {
+					return err
+				}
+				env.Logf("Adding user: %s", name)
+				u, err := s.CreatePasswordUser(ctx, name, password)
+				switch {
+				case errors.Is(err, store.ErrConflict):
+					return fmt.Errorf("user %s already exists; use update-user to change its password",
+						userLabel(name, store.ProviderPassword))
+				case errors.Is(err, store.ErrInvalid):
+					return fmt.Errorf("cannot add user %q: %w", name, err)
+				case err != nil:
+					return err
+				}
+				if env.JSON {
+					return env.PrintJSON(newUserJSON(u))
+				}
+				env.Printf("Added user %s, id %d\n", userLabel(u.Username, u.Provider), u.ID)
+				return nil
+			})
+		},
+	}
+}
+
+func updateUserCommand() *cli.Command {
+	var pw passwordFlags
+	return &cli.Command{
+		Name:     "update-user",
+		Section:  sectionUsers,
+		Usage:    "NAME",
+		MinArgs:  1,
+		MaxArgs:  1,
+		Summary:  "Set a new password for the password user NAME",
+		Database: true,
+		JSON:     true,
+		Description: `Replaces the password of the user NAME who signs in with a password (YaptideUser). Users who sign
+in through Keycloak have no password here.
+
+` + passwordHelp,
+		Flags: pw.register,
+		Examples: []string{
+			"yapstore update-user alice",
+			"yapstore update-user alice --password-stdin < new-password.txt",
+		},
+		Run: func(ctx context.Context, env *cli.Env) error {
+			name := env.Args[0]
+			return withStore(ctx, env, func(s *store.Store) error {
+				u, err := s.GetUserByName(ctx, name, store.ProviderPassword)
+				if errors.Is(err, store.ErrNotFound) {
+					if _, ssoErr := s.GetUserByName(ctx, name, store.ProviderSSO); ssoErr == nil {
+						return fmt.Errorf("user %q signs in through Keycloak (KeycloakUser): it has no password to update", name)
+					}
+					return fmt.Errorf("user %s does not exist", userLabel(name, store.ProviderPassword))
+				}
+				if err != nil {
+					return err
+				}
+				password, err := pw.read(ctx, env, fmt.Sprintf("New password for %s: ", name))
+				if err != nil {
+					return err
+				}
+				env.Logf("Updating the password of user: %s", name)
+				if err := s.ChangePassword(ctx, u.ID, password); err != nil {
+					if errors.Is(err, store.ErrNotFound) {
+						return fmt.Errorf("user %s was deleted meanwhile", userLabel(name, store.ProviderPassword))
+					}
+					return err
+				}
+				if env.JSON {
+					return env.PrintJSON(newUserJSON(u))
+				}
+				env.Printf("Updated the password of user %s, id %d\n", userLabel(u.Username, u.Provider), u.ID)
+				return nil
+			})
+		},
+	}
+}
+
+// removedUserJSON is what remove-user --json prints.
+type removedUserJSON struct {
+	userJSON
+	DeletedSimulations int64 `json:"deleted_simulations"`
+}
+
+func removeUserCommand() *cli.Command {
+	var cascade bool
+	return &cli.Command{
+		Name:     "remove-user",
+		Section:  sectionUsers,
+		Usage:    "NAME AUTH_PROVIDER",
+		MinArgs:  2,
+		MaxArgs:  2,
+		Summary:  "Delete the user NAME of AUTH_PROVIDER (YaptideUser or KeycloakUser)",
+		Database: true,
+		JSON:     true,
+		Description: `Deletes a user. The same name may exist once per auth provider, so the provider is required:
+YaptideUser (password) or KeycloakUser (single sign-on); case does not matter.
+
+A user who owns simulations is not deleted: the command says how many and exits with 1. With --cascade
+those simulations are deleted too, with their tasks, inputs, results and logs, in the same transaction.`,
+		Flags: func(fs *cli.FlagSet) {
+			fs.BoolVar(&cascade, "cascade", "also delete the simulations the user owns, with everything under them")
+		},
+		Examples: []string{
+			"yapstore remove-user alice YaptideUser",
+			"yapstore remove-user bob KeycloakUser --cascade",
+		},
+		Run: func(ctx context.Context, env *cli.Env) error {
+			name := env.Args[0]
+			provider, err := parseProvider(env.Args[1])
+			if err != nil {
+				return err
+			}
+			return withStore(ctx, env, func(s *store.Store) error {
+				env.Logf("Deleting user: %s", userLabel(name, provider))
+				var (
+					u     store.User
+					owned int64
+				)
+				err := s.InTx(ctx, func(tx *store.Store) error {
+					var err error
+					if u, err = tx.GetUserByName(ctx, name, provider); err != nil {
+						return err
+					}
+					if owned, err = countSimulations(ctx, tx, u.ID); err != nil {
+						return err
+					}
+					if owned > 0 && !cascade {
+						return errOwnsSimulations
+					}
+					if cascade {
+						return tx.DeleteUser(ctx, u.ID, store.DeleteOwnedSimulations())
+					}
+					return tx.DeleteUser(ctx, u.ID)
+				})
+				switch {
+				case errors.Is(err, store.ErrNotFound):
+					return fmt.Errorf("user %s does not exist", userLabel(name, provider))
+				case errors.Is(err, errOwnsSimulations), errors.Is(err, store.ErrStillReferenced):
+					what := "simulations"
+					if owned > 0 {
+						what = cli.Plural(int(owned), "simulation")
+					}
+					return fmt.Errorf("user %s owns %s; pass --cascade to delete them together with the user",
+						userLabel(name, provider), what)
+				case err != nil:
+					return err
+				}
+				if env.JSON {
+					return env.PrintJSON(removedUserJSON{userJSON: newUserJSON(u), DeletedSimulations: owned})
+				}
+				if owned > 0 {
+					env.Printf("Deleted user %s, id %d, and its %s\n", userLabel(name, provider), u.ID, cli.Plural(int(owned), "simulation"))
+				} else {
+					env.Printf("Deleted user %s, id %d\n", userLabel(name, provider), u.ID)
+				}
+				return nil
+			})
+		},
+	}
+}
+
+// errOwnsSimulations stops remove-user's transaction when the user owns simulations and --cascade is not
+// given.
+var errOwnsSimulations = errors.New("user owns simulations")
+
+// countSimulations returns how many simulations the user with id userID owns, through the store's paged
+// list (its total), one query.
+func countSimulations(ctx context.Context, s *store.Store, userID int32) (int64, error) {
+	page, err := s.ListSimulations(ctx, store.SimulationQuery{UserID: userID, PageSize: 1})
+	if err != nil {
+		return 0, err
+	}
+	return page.Total, nil
+}
