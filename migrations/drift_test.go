@@ -10,15 +10,20 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/yapstore/yapstore/storetest"
 )
 
 // runDriftCheck runs scripts/check-drift.sh on schemaDir against this repository's migrations, with an empty
 // dev database, and returns its combined output and whether it passed.
 func runDriftCheck(ctx context.Context, t *testing.T, schemaDir string) (string, bool) {
 	t.Helper()
-	devURL := emptyDatabaseURL(ctx, t) + "&search_path=public"
-	if !strings.Contains(devURL, "?") {
-		devURL = strings.Replace(devURL, "&", "?", 1)
+	// Atlas works in schema scope, writing unqualified names, when the dev URL pins the search_path.
+	devURL := storetest.NewEmpty(t).URL
+	if strings.Contains(devURL, "?") {
+		devURL += "&search_path=public"
+	} else {
+		devURL += "?search_path=public"
 	}
 	cmd := exec.CommandContext(ctx, "bash", "../scripts/check-drift.sh", schemaDir, ".")
 	cmd.Env = append(os.Environ(), "ATLAS_DEV_URL="+devURL)

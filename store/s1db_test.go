@@ -39,37 +39,12 @@ func (e *harness) count(t testing.TB, table string) int {
 }
 
 // openExampleStore gives an Example a Store on a fresh storetest database and a function that drops it.
-//
-// Examples get no testing.TB, and storetest.New needs one: testing.Benchmark supplies a real *testing.B
-// outside the test runner. The benchmark function creates the database, hands the Store over, and waits
-// until done is called; its cleanups (closing the pool, dropping the database) run when it returns.
-// testing.Benchmark calls the function again with larger b.N; those calls return at once.
+// Examples get no testing.TB; storetest.Open serves them. When no server can be had it panics with
+// storetest's message, which says how to get one, and the example fails.
 func openExampleStore() (s *store.Store, done func()) {
-	ready := make(chan *store.Store)
-	release := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		started := false
-		testing.Benchmark(func(b *testing.B) {
-			if started {
-				return
-			}
-			started = true
-			db := storetest.New(b)
-			ready <- store.New(db.Pool)
-			<-release
-		})
-	}()
-	select {
-	case s := <-ready:
-		return s, func() {
-			close(release)
-			<-finished
-		}
-	case <-finished:
-		// storetest failed the *testing.B, whose log testing.Benchmark discards; the package's tests that use
-		// storetest.New report the reason.
-		panic("example: storetest could not provide a database; run the package's tests for the reason")
+	db, err := storetest.Open(context.Background())
+	if err != nil {
+		panic(err)
 	}
+	return db.Store, func() { _ = db.Close() }
 }

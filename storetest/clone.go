@@ -55,6 +55,15 @@ func (h *harness) cloneTemplate(ctx context.Context, strategy string) (string, e
 	return name, nil
 }
 
+// createEmptyDatabase creates a database with nothing in it (from template0) and returns its name.
+func (h *harness) createEmptyDatabase(ctx context.Context) (string, error) {
+	name := newTestName(time.Now())
+	if _, err := h.admin.Exec(ctx, "CREATE DATABASE "+quoteIdent(name)+" TEMPLATE template0"); err != nil {
+		return "", fmt.Errorf("create an empty database: %w", err)
+	}
+	return name, nil
+}
+
 // dropDatabase drops the database name, disconnecting whoever is still connected to it.
 func (h *harness) dropDatabase(ctx context.Context, name string) error {
 	if h.serverVersion < 130000 { // DROP DATABASE … WITH (FORCE) arrived in PostgreSQL 13

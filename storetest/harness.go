@@ -56,14 +56,14 @@ type harness struct {
 	mainActive atomic.Bool // Main runs this process's tests, and will stop the server at the end
 }
 
-// get returns the harness, setting it up on first use; tb receives the setup's log lines.
-func (h *harness) get(tb testing.TB) (*harness, error) {
-	h.once.Do(func() { h.err = h.setUp(tb) })
+// get returns the harness, setting it up on first use; logf receives the setup's log lines.
+func (h *harness) get(logf func(format string, args ...any)) (*harness, error) {
+	h.once.Do(func() { h.err = h.setUp(logf) })
 	return h, h.err
 }
 
 // setUp finds or starts the server, sweeps stale leftovers and makes sure the template exists.
-func (h *harness) setUp(tb testing.TB) (err error) {
+func (h *harness) setUp(logf func(format string, args ...any)) (err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), setupTimeout)
 	defer cancel()
 
@@ -86,9 +86,9 @@ func (h *harness) setUp(tb testing.TB) (err error) {
 	if h.server.SurvivesExit() && !h.mainActive.Load() {
 		return errNoMain
 	}
-	tb.Logf("storetest: server %s ready in %s", h.server, time.Since(start).Round(time.Millisecond))
+	logf("storetest: server %s ready in %s", h.server, time.Since(start).Round(time.Millisecond))
 	for _, s := range h.server.Skipped() {
-		tb.Logf("storetest: skipped %s", s)
+		logf("storetest: skipped %s", s)
 	}
 
 	h.admin, err = pgxpool.New(ctx, h.server.URL())
@@ -102,7 +102,7 @@ func (h *harness) setUp(tb testing.TB) (err error) {
 		return err
 	}
 	if dropped, err := h.sweep(ctx, time.Now()); err != nil || len(dropped) > 0 {
-		tb.Logf("storetest: swept stale databases %v (errors: %v)", dropped, err)
+		logf("storetest: swept stale databases %v (errors: %v)", dropped, err)
 	}
 
 	start = time.Now()
@@ -111,7 +111,7 @@ func (h *harness) setUp(tb testing.TB) (err error) {
 		return fmt.Errorf("template %s: %w", h.template, err)
 	}
 	if built {
-		tb.Logf("storetest: built template %s in %s", h.template, time.Since(start).Round(time.Millisecond))
+		logf("storetest: built template %s in %s", h.template, time.Since(start).Round(time.Millisecond))
 	}
 	return nil
 }
@@ -166,7 +166,7 @@ func Main(m *testing.M) {
 // template) on first use. It fails tb, with a message that says how to get a server, when there is none.
 func Server(tb testing.TB) *pgserver.Server {
 	tb.Helper()
-	h, err := process.get(tb)
+	h, err := process.get(tb.Logf)
 	if err != nil {
 		tb.Fatalf("storetest: %v", err)
 	}

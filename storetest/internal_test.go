@@ -72,7 +72,7 @@ func TestIsStale(t *testing.T) {
 
 // TestSweepDropsOnlyStale plants stale and fresh leftovers on the server and sweeps.
 func TestSweepDropsOnlyStale(t *testing.T) {
-	h, err := process.get(t)
+	h, err := process.get(t.Logf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestSweepDropsOnlyStale(t *testing.T) {
 // BenchmarkClone measures CREATE DATABASE … TEMPLATE for each strategy the server offers (the drop is not
 // timed).
 func BenchmarkClone(b *testing.B) {
-	h, err := process.get(b)
+	h, err := process.get(b.Logf)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func BenchmarkClone(b *testing.B) {
 
 // BenchmarkTemplateBuild measures building a template: create, migrate with package migrate, publish.
 func BenchmarkTemplateBuild(b *testing.B) {
-	h, err := process.get(b)
+	h, err := process.get(b.Logf)
 	if err != nil {
 		b.Fatal(err)
 	}

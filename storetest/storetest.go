@@ -2,15 +2,17 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/yapstore/yapstore/pgserver"
+	"github.com/yapstore/yapstore/store"
 )
 
-// DB is one test's own database, migrated to the latest version of the embedded migrations.
+// DB is one test's own database.
 type DB struct {
 	// Name is the database's name on the server (storetest_db_<unix time>_<random>).
 	Name string
@@ -19,48 +21,113 @@ type DB struct {
 	URL string
 	// Pool is a connection pool on the database; it is closed when the test ends.
 	Pool *pgxpool.Pool
+	// Store is a store.Store over Pool, ready to use. It is nil for a database from NewEmpty, which has no
+	// tables for it to work on.
+	Store *store.Store
 
-	// TODO(lead): add `Store *store.Store`, a Store over Pool built in New with store.New(db.Pool), once
-	// storetest may import package store (the hook is marked in New).
+	h *harness
 }
 
-// New gives the test a database of its own: a clone of the template built from the embedded migrations,
-// on the server this process found or started (see the package documentation). When the test ends the pool
-// is closed and the database dropped, unless the test failed: then the database is kept for inspection and
-// its URL logged; a later run sweeps it once it is eight hours old.
+// New gives the test a database of its own, migrated to the latest version of the embedded migrations: a
+// clone of the template built from them, on the server this process found or started (see the package
+// documentation). When the test ends the pool is closed and the database dropped, unless the test failed:
+// then the database is kept for inspection and its URL logged; a later run sweeps it once it is eight hours
+// old.
 //
 // New may be called from parallel tests. It must be called from the test's goroutine, because it fails
 // tb (with a message that says how to get a server, when there is none) rather than return an error.
 func New(tb testing.TB) *DB {
 	tb.Helper()
-	h, err := process.get(tb)
+	return newForTest(tb, true)
+}
+
+// NewEmpty is New with an empty database: no tables and no migration history, for tests that apply
+// migrations or schema files themselves (and as a dev database for Atlas). Its Store is nil.
+func NewEmpty(tb testing.TB) *DB {
+	tb.Helper()
+	return newForTest(tb, false)
+}
+
+func newForTest(tb testing.TB, migrated bool) *DB {
+	tb.Helper()
+	h, err := process.get(tb.Logf)
 	if err != nil {
 		tb.Fatalf("storetest: %v", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), perTestTimeout)
 	defer cancel()
-
-	name, err := h.createTestDatabase(ctx)
+	db, err := h.open(ctx, migrated)
+	if db != nil {
+		tb.Cleanup(func() { h.finish(tb, db) })
+	}
 	if err != nil {
 		tb.Fatalf("storetest: %v", err)
 	}
-	db := &DB{Name: name}
-	tb.Cleanup(func() { h.finish(tb, db) })
-	if db.URL, err = h.server.DatabaseURL(name); err != nil {
-		tb.Fatalf("storetest: %v", err)
-	}
-	if db.Pool, err = pgxpool.New(ctx, db.URL); err != nil {
-		tb.Fatalf("storetest: connect to %s: %v", name, err)
-	}
-	if err := db.Pool.Ping(ctx); err != nil {
-		tb.Fatalf("storetest: connect to %s: %v", name, err)
-	}
-	// TODO(lead): db.Store = store.New(db.Pool) once storetest imports package store.
 	return db
 }
 
-// finish runs when the test ends: it closes the pool and drops the database, or keeps it when the test
-// failed.
+// Open is New for code that has no testing.TB, such as runnable Examples: it returns a fresh migrated
+// database and never fails a test. The caller must Close it. It returns an error that says how to get a
+// server when there is none, or when the database cannot be created.
+func Open(ctx context.Context) (*DB, error) {
+	h, err := process.get(func(string, ...any) {})
+	if err != nil {
+		return nil, fmt.Errorf("storetest: %w", err)
+	}
+	db, err := h.open(ctx, true)
+	if err != nil {
+		if db != nil {
+			_ = db.Close()
+		}
+		return nil, fmt.Errorf("storetest: %w", err)
+	}
+	return db, nil
+}
+
+// Close closes the pool and drops a database that Open created. Databases from New and NewEmpty are
+// closed by their test's cleanup; calling Close on them as well is harmless. It returns the error of the
+// DROP DATABASE, if any (a later run sweeps the database then).
+func (db *DB) Close() error {
+	if db.Pool != nil {
+		db.Pool.Close()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), perTestTimeout)
+	defer cancel()
+	return db.h.dropDatabase(ctx, db.Name)
+}
+
+// open creates a database, a clone of the template when migrated is true and an empty one otherwise, and
+// connects to it. When the database was created but connecting failed it returns both the DB (for cleanup)
+// and the error.
+func (h *harness) open(ctx context.Context, migrated bool) (*DB, error) {
+	var (
+		name string
+		err  error
+	)
+	if migrated {
+		name, err = h.createTestDatabase(ctx)
+	} else {
+		name, err = h.createEmptyDatabase(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{Name: name, h: h}
+	if db.URL, err = h.server.DatabaseURL(name); err != nil {
+		return db, err
+	}
+	if db.Pool, err = pgxpool.New(ctx, db.URL); err != nil {
+		return db, fmt.Errorf("connect to %s: %w", name, err)
+	}
+	if err := db.Pool.Ping(ctx); err != nil {
+		return db, fmt.Errorf("connect to %s: %w", name, err)
+	}
+	if migrated {
+		db.Store = store.New(db.Pool)
+	}
+	return db, nil
+}
+
 func (h *harness) finish(tb testing.TB, db *DB) {
 	if db.Pool != nil {
 		db.Pool.Close()

@@ -222,26 +222,55 @@ func TestPassedTestDropsItsDatabase(t *testing.T) {
 	}
 }
 
+// runChild runs this test binary again, for TestHarnessServer only, with the environment changed: the
+// variables in unset removed, then set added. It returns the output and the error of the run.
+func runChild(t *testing.T, unset []string, set ...string) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestHarnessServer$", "-test.v", "-test.count=1")
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if !slices.Contains(unset, name) {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, set...)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
 // TestURLFromEnvironment runs this test binary again with TEST_DATABASE_URL naming this process's server:
 // the child must use that server rather than find or start one.
 func TestURLFromEnvironment(t *testing.T) {
 	t.Parallel()
 	srv := storetest.Server(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestHarnessServer$", "-test.v", "-test.count=1")
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, storetest.URLEnv+"=") && !strings.HasPrefix(kv, pgserver.KindsEnv+"=") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env, storetest.URLEnv+"="+srv.URL())
-	out, err := cmd.CombinedOutput()
+	out, err := runChild(t, []string{storetest.URLEnv, pgserver.KindsEnv}, storetest.URLEnv+"="+srv.URL())
 	if err != nil {
 		t.Fatalf("child test: %v\n%s", err, out)
 	}
 	for _, want := range []string{"server: url", "source: from " + storetest.URLEnv, "--- PASS: TestHarnessServer"} {
-		if !strings.Contains(string(out), want) {
+		if !strings.Contains(out, want) {
+			t.Fatalf("child output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestNoServerFailsWithInstructions runs this test binary again with every way to a server closed: its
+// test must fail, not skip, and say how to get a server.
+func TestNoServerFailsWithInstructions(t *testing.T) {
+	t.Parallel()
+	out, err := runChild(t, []string{storetest.URLEnv, pgserver.KindsEnv}, pgserver.KindsEnv+"=url")
+	if err == nil {
+		t.Fatalf("the child test passed without a server:\n%s", out)
+	}
+	for _, want := range []string{
+		"--- FAIL: TestHarnessServer",
+		"no PostgreSQL server available",
+		"TEST_DATABASE_URL is not set",
+		"Get a server in any one of these ways",
+	} {
+		if !strings.Contains(out, want) {
 			t.Fatalf("child output lacks %q:\n%s", want, out)
 		}
 	}
@@ -256,5 +285,36 @@ func BenchmarkNew(b *testing.B) {
 		fake := &fakeTB{TB: b}
 		storetest.New(fake)
 		fake.end()
+	}
+}
+
+func TestNewEmptyHasNoTables(t *testing.T) {
+	t.Parallel()
+	db := storetest.NewEmpty(t)
+	var tables int
+	if err := db.Pool.QueryRow(t.Context(),
+		`SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'`).Scan(&tables); err != nil {
+		t.Fatal(err)
+	}
+	if tables != 0 || db.Store != nil {
+		t.Fatalf("an empty database has %d tables and store %v; want none", tables, db.Store)
+	}
+}
+
+func TestOpenAndCloseForExamples(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, err := storetest.Open(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Store.CreateCluster(ctx, "ares"); err != nil {
+		t.Fatalf("the Store of an opened database works: %v", err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if databaseExists(t, db.Name) {
+		t.Fatalf("Close left database %s behind", db.Name)
 	}
 }
