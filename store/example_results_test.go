@@ -75,10 +75,13 @@ func ExampleStore_SaveResults() {
 		return
 	}
 	page := func(number, value string) json.RawMessage {
-		return json.RawMessage(`{"metadata":{"page_number":"` + number + `","name":"DOSE"},"dimensions":0,"data":{"values":[` + value + `]}}`)
+		return json.RawMessage(`{"metadata":{"page_number":"` + number + `","name":"DOSE"},` +
+			`"dimensions":0,"data":{"values":[` + value + `]}}`)
 	}
-	first := store.Results{Estimators: []store.EstimatorResults{{Name: "peak_", Pages: []json.RawMessage{page("0", "1"), page("1", "1")}}}}
-	again := store.Results{Estimators: []store.EstimatorResults{{Name: "peak_", Pages: []json.RawMessage{page("2", "2"), page("0", "2")}}}}
+	peak := func(pages ...json.RawMessage) store.Results {
+		return store.Results{Estimators: []store.EstimatorResults{{Name: "peak_", Pages: pages}}}
+	}
+	first, again := peak(page("0", "1"), page("1", "1")), peak(page("2", "2"), page("0", "2"))
 	for _, results := range []store.Results{first, again} {
 		saved, err := s.SaveResults(ctx, sim.ID, results)
 		fmt.Printf("%+v %v\n", saved, err)
@@ -92,8 +95,7 @@ func ExampleStore_SaveResults() {
 		fmt.Println(p.Number, string(p.Data))
 	}
 
-	_, err = s.SaveResults(ctx, sim.ID, store.Results{Estimators: []store.EstimatorResults{
-		{Name: "peak_", Pages: []json.RawMessage{page("0", "3"), page("0", "4")}}}})
+	_, err = s.SaveResults(ctx, sim.ID, peak(page("0", "3"), page("0", "4")))
 	fmt.Println(errors.Is(err, store.ErrInvalid))
 	// Output:
 	// {Estimators:1 Pages:2 Completed:true} <nil>
@@ -124,7 +126,8 @@ func ExampleStore_GetPagesBySpec() {
 		pages = append(pages, json.RawMessage(fmt.Sprintf(
 			`{"metadata":{"page_number":"%d","name":%q},"dimensions":0,"data":{"values":[%d]}}`, n, name, n)))
 	}
-	if _, err := s.SaveResults(ctx, sim.ID, store.Results{Estimators: []store.EstimatorResults{{Name: "entrance_", Pages: pages}}}); err != nil {
+	results := store.Results{Estimators: []store.EstimatorResults{{Name: "entrance_", Pages: pages}}}
+	if _, err := s.SaveResults(ctx, sim.ID, results); err != nil {
 		fmt.Println(err)
 		return
 	}
