@@ -1,4 +1,67 @@
-// Package store is yapstore's typed API over the platform's database.
+// Package store is yapstore's typed API over the yaptide platform's database: users, clusters, simulations
+// and their tasks, inputs, results and log files. It works on a database the platform's Python backend
+// created and still writes, reading and writing the same rows, blobs and password hashes.
 //
-// TODO(lead): the package map is written once the API is complete.
+// # Opening a store
+//
+// Open connects to a database URL and owns its pool; New wraps a pool the caller owns. WithMigrations makes
+// Open apply the embedded migrations first (under the Atlas CLI's lock, so concurrent starts migrate once).
+// Every method takes a context first and is safe for concurrent use.
+//
+// # Transactions
+//
+// InTx runs a function in one transaction, retrying it on serialization failures and deadlocks; the Store it
+// hands the function has every method, so any sequence of calls can be made atomic. Most methods need no
+// transaction: each logical operation is written as one statement (a CTE that writes a parent row and its
+// child rows together), so it is atomic and costs one round trip. Submitting a simulation with its tasks and
+// input, a task's progress update, saving a whole results payload and reading all results of a job are one
+// statement each.
+//
+// # The families
+//
+// Users, simulations and tasks are stored with joined-table inheritance: a parent row plus one child row
+// chosen by a discriminator column. Each family is one Go type that carries its variant, so a caller never
+// holds a parent without knowing its kind:
+//
+//   - User: Password (a YaptideUser row) or SSO (a KeycloakUser row), by Provider.
+//   - Simulation: Direct (CelerySimulation) or Batch (BatchSimulation, with its cluster), by Platform.
+//   - Task: Direct (CeleryTask, with its Celery id) or Batch (BatchTask), by Platform.
+//
+// A row whose child is missing (possible only in a database written by hand) is reported with
+// ErrMissingVariant rather than returned half-filled.
+//
+// # The API by area
+//
+//   - Users: CreatePasswordUser, Authenticate, ChangePassword, UpsertSSOUser, GetUser, GetUserByName,
+//     ListUsers, DeleteUser (DeleteOwnedSimulations to take the user's simulations along).
+//   - Clusters: CreateCluster, GetCluster, GetClusterByName, ListClusters.
+//   - Simulations: SubmitDirect, SubmitBatch, GetSimulation, GetSimulationByJobID, ListSimulations (a page of
+//     one user's simulations with the total), UpdateSimulation, CancelSimulation, DeleteSimulation (Force for
+//     a running one); ListAllSimulations for operators.
+//   - Tasks: GetTask, ListTasks, UpdateTaskProgress, SimulationStateFromTasks (DeriveSimulationState is the
+//     rule itself), DeleteTask and ListTasksOfSimulations for operators.
+//   - Inputs and log files: SaveInput, GetInput, GetInputInto, SaveLogfiles, SaveLogfilesJSON, GetLogfiles,
+//     GetLogfilesJSON.
+//   - Results: SaveResults and SaveResultsJSON (upsert, then the simulation is completed); GetResults,
+//     GetEstimator, GetPage, GetPages, GetPagesBySpec (the platform's "1-3,5" page specs, parsed strictly by
+//     ParsePageSpec) and ListPageInfo (metadata without blobs), read by job id.
+//
+// Reads that users make take OwnedBy(userID): another user's simulation is then not found.
+//
+// # The platform's rules
+//
+// A simulation or task in a terminal state (Completed, Failed, Canceled) is never changed by an update; the
+// update reports that it was not applied. A task update sets only the fields it gives; reaching Completed
+// sets simulated to requested primaries; start and end times are set once; setting the end time clears the
+// estimated time; every applied update stamps last_update_time. Results are upserted by (simulation,
+// estimator name) and (estimator, page number), page blobs always overwritten, and read back in estimator id
+// and page number order.
+//
+// # Errors
+//
+// Errors match the sentinels with errors.Is: ErrNotFound, ErrConflict, ErrInvalid, ErrStillReferenced,
+// ErrStillRunning, ErrBadCredentials, ErrMissingVariant, ErrClosed. Errors that come from a constraint are
+// also a *ConstraintError (errors.As) naming it. Invalid values (an unknown state, a malformed page spec, a
+// duplicate page in one payload) are refused before anything is sent. Context cancellation passes through:
+// errors.Is(err, context.Canceled) holds, and nothing is left half-written.
 package store
