@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,8 +47,12 @@ func (m *Migrator) Backup(ctx context.Context, path string) (*BackupResult, erro
 	}
 	args := []string{"--format=custom", "--file=" + path, "--no-password"}
 	env := os.Environ()
-	if m.url != "" {
-		args = append(args, "--dbname="+m.url)
+	if dbname, password, ok := urlWithoutPassword(m.url); ok {
+		// The password goes through the environment: a command line is visible to every user in ps.
+		args = append(args, "--dbname="+dbname)
+		if password != "" {
+			env = append(env, "PGPASSWORD="+password)
+		}
 	} else {
 		cfg, err := m.connConfig(ctx)
 		if err != nil {
@@ -76,6 +81,20 @@ func (m *Migrator) Backup(ctx context.Context, path string) (*BackupResult, erro
 	}
 	res.Size = info.Size()
 	return res, nil
+}
+
+// urlWithoutPassword splits a postgres:// URL into the URL without its password and the password. It
+// reports false for anything else (an empty or keyword/value connection string).
+func urlWithoutPassword(raw string) (dbname, password string, ok bool) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return "", "", false
+	}
+	if u.User != nil {
+		password, _ = u.User.Password()
+		u.User = url.User(u.User.Username())
+	}
+	return u.String(), password, true
 }
 
 // findPgDump returns the newest pg_dump among Debian's versioned directories, or the one on PATH. A newer

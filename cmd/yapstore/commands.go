@@ -38,6 +38,7 @@ FLASK_SQLALCHEMY_DATABASE_URI (postgresql+psycopg:// URLs are understood). Table
 			addClusterCommand(),
 
 			schemaCommand(),
+			migrateCommand(),
 		},
 		Examples: []string{
 			"export DATABASE_URL=postgres://yaptide:secret@db:5432/yaptide",

@@ -68,7 +68,8 @@ func connectReason(err error) string {
 func describeDBError(err error) error {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "42P01" { // undefined_table
-		return fmt.Errorf("the database has no yapstore tables (%s): migrate it first", pgErr.Message)
+		return fmt.Errorf("the database has no yapstore tables (%s): create them with 'yapstore migrate up' "+
+			"(a database the platform built: 'yapstore migrate adopt' first)", pgErr.Message)
 	}
 	return err
 }

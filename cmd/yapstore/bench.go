@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/yapstore/yapstore/cmd/yapstore/internal/cli"
+	"github.com/yapstore/yapstore/internal/bench"
+	"github.com/yapstore/yapstore/pgserver"
+)
+
+// sectionBenchmarks is the help section of the bench command.
+const sectionBenchmarks = "Benchmarks"
+
+// defaultBenchRepeat is how many times bench measures each workload unless --repeat says otherwise: the
+// median of three runs steadies the figures on a shared machine.
+const defaultBenchRepeat = 3
+
+func benchCommand() *cli.Command {
+	var (
+		only, clients, fixtures, pgbench string
+		compare                          bool
+		repeat                           *int32
+	)
+	return &cli.Command{
+		Name:     "bench",
+		Section:  sectionBenchmarks,
+		Summary:  "Measure the five platform workloads (W1..W5) on a scratch database",
+		Database: true,
+		Description: `Runs the workloads of the shared bench/WORKLOADS.md — W1 submit, W2 task progress (with 1 and 8
+clients), W3 results ingest, W4 results read, W5 list — each on a fresh scratch database created beside the
+configured one (and dropped at the end; the configured database itself is not touched), and prints one JSON
+line per workload on standard output as WORKLOADS.md defines it, with a progress line on standard error.
+With no database configured it starts a throwaway PostgreSQL server.
+
+--compare also runs, in the same process on the same server, the floor: a minimal hand-written pgx
+implementation of the same operations (fewest round trips; blobs through package compress, so that the
+comparison is about the data layer) and, for W2, the server's single-row UPDATE rate at the same client
+count (pgbench with a one-row UPDATE script, or a minimal Go loop when pgbench is missing). After each
+workload's line it prints a line keyed "compare" with yapstore's throughput as a ratio of each and the peak
+heap of W3 and W4 against the payload.
+
+Each workload is measured --repeat times (default 3), the implementations taking turns, and the lines
+report the run of median throughput; the progress lines list every run.`,
+		Flags: func(fs *cli.FlagSet) {
+			fs.StringVar(&only, "only", "W1,...", "run only these workloads (comma-separated, e.g. W2,W4)")
+			fs.StringVar(&clients, "clients", "N,...", "W2's client counts (default 1,8)")
+			fs.BoolVar(&compare, "compare", "also measure the floor and print yapstore as a ratio of it")
+			fs.OptionalInt32Var(&repeat, "repeat", "N", "measure each workload N times, taking turns, and report the median run (default 3)")
+			fs.StringVar(&fixtures, "fixtures", "DIR",
+				"the shared fixtures (default $YAPSTORE_FIXTURES, else ../shared/fixtures beside the repository)")
+			fs.StringVar(&pgbench, "pgbench", "PATH", `pgbench for the server's update rate ("none": a Go loop; default: found on this machine)`)
+		},
+		Examples: []string{
+			"yapstore bench --compare",
+			"yapstore bench --only W2 --clients 8 --compare",
+			"DATABASE_URL=postgres://postgres@localhost:5432/postgres yapstore bench > bench.jsonl",
+		},
+		Run: func(ctx context.Context, env *cli.Env) error {
+			workloads, err := bench.ParseWorkloads(only)
+			if err != nil {
+				return cli.Usagef("--only: %s", trimBenchPrefix(err))
+			}
+			counts, err := bench.ParseClients(clients)
+			if err != nil {
+				return cli.Usagef("--clients: %s", trimBenchPrefix(err))
+			}
+			dir, err := bench.FindFixtures(fixtures, env.Getenv)
+			if err != nil {
+				return err
+			}
+			loaded, err := bench.LoadFixtures(dir)
+			if err != nil {
+				return err
+			}
+			runs := defaultBenchRepeat
+			if repeat != nil {
+				if *repeat < 1 || *repeat > 100 {
+					return cli.Usagef("--repeat: %d is outside 1..100", *repeat)
+				}
+				runs = int(*repeat)
+			}
+			serverURL, source, err := env.DatabaseURL()
+			switch {
+			case errors.Is(err, cli.ErrNoDatabase):
+				url, stop, err := benchServer(ctx, env)
+				if err != nil {
+					return err
+				}
+				defer stop()
+				serverURL, source = url, "a throwaway server"
+			case err != nil:
+				return err
+			}
+			fmt.Fprintf(env.Stderr, "bench: server %s (from %s), fixtures %s\n", cli.RedactURL(serverURL), source, dir)
+			_, err = bench.Run(ctx, bench.Config{
+				ServerURL: serverURL,
+				Fixtures:  loaded,
+				Workloads: workloads,
+				Clients:   counts,
+				Compare:   compare,
+				Repeat:    runs,
+				Pgbench:   pgbench,
+				Out:       env.Stdout,
+				Progress:  env.Stderr,
+			})
+			return err
+		},
+	}
+}
+
+// benchServer starts a throwaway PostgreSQL server for a bench run and returns its URL and the function
+// that stops it.
+func benchServer(ctx context.Context, env *cli.Env) (string, func(), error) {
+	opts := pgserver.EnvOptions("DATABASE_URL")
+	opts.URL = ""
+	opts.Logf = env.Debugf
+	fmt.Fprintln(env.Stderr, "bench: no database configured: starting a throwaway PostgreSQL server")
+	srv, err := startServer(ctx, opts)
+	if err != nil {
+		return "", nil, fmt.Errorf("start a throwaway PostgreSQL server: %w", err)
+	}
+	stop := func() {
+		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		if err := srv.Stop(stopCtx); err != nil {
+			env.Warnf("stop the throwaway server: %v", err)
+		}
+	}
+	return srv.URL(), stop, nil
+}
+
+// trimBenchPrefix returns err's message without the package's "bench: invalid configuration: " prefix.
+func trimBenchPrefix(err error) string {
+	msg := err.Error()
+	if prefix := bench.ErrConfig.Error() + ": "; len(msg) > len(prefix) && msg[:len(prefix)] == prefix {
+		return msg[len(prefix):]
+	}
+	return msg
+}
