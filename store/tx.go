@@ -48,27 +48,29 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error, opts ...TxOp
 	return fmt.Errorf("yapstore: transaction failed after %d attempts: %w", s.cfg.txAttempts, err)
 }
 
-// runTx runs fn once in a transaction of its own.
-func (s *Store) runTx(ctx context.Context, txOpts pgx.TxOptions, fn func(tx *Store) error) (err error) {
+// runTx runs fn once in a transaction of its own. The transaction is rolled back unless it committed,
+// however fn ends: an error, a panic, or runtime.Goexit (a test's t.FailNow), so the connection always goes
+// back to the pool clean. The rollback ignores ctx's cancellation.
+func (s *Store) runTx(ctx context.Context, txOpts pgx.TxOptions, fn func(tx *Store) error) error {
 	tx, err := s.pool.BeginTx(ctx, txOpts)
 	if err != nil {
 		return mapError(err)
 	}
+	committed := false
 	defer func() {
-		if p := recover(); p != nil {
-			_ = tx.Rollback(context.WithoutCancel(ctx))
-			panic(p)
-		}
-		if err != nil {
-			// Roll back even when ctx is done, so that the connection goes back to the pool clean.
+		if !committed {
 			_ = tx.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
 	inner := &Store{db: tx, inTx: true, q: s.q, cfg: s.cfg}
-	if err = fn(inner); err != nil {
+	if err := fn(inner); err != nil {
 		return err
 	}
-	return mapError(tx.Commit(ctx))
+	if err := tx.Commit(ctx); err != nil {
+		return mapError(err)
+	}
+	committed = true
+	return nil
 }
 
 // isRetryable reports whether err is a serialization failure or a deadlock: the transaction lost a race and

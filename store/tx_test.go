@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -86,6 +87,29 @@ func TestInTxRollsBackOnPanic(t *testing.T) {
 	assert.Empty(t, clusterNames(t, h.Store))
 	_, err := h.Store.CreateCluster(ctx, "after")
 	require.NoError(t, err)
+}
+
+// TestInTxRollsBackOnGoexit covers a function that ends with runtime.Goexit, as t.FailNow does inside a
+// transaction in a test: the transaction must still be rolled back and its connection returned.
+func TestInTxRollsBackOnGoexit(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t, store.WithMaxConns(1))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = h.Store.InTx(ctx, func(tx *store.Store) error {
+			if _, err := tx.CreateCluster(ctx, "ares"); err != nil {
+				return err
+			}
+			runtime.Goexit()
+			return nil
+		})
+	}()
+	<-done
+	// Checked first, and fatally: with the one connection still held, the read below would wait forever.
+	require.Zero(t, h.Store.Pool().Stat().AcquiredConns(), "the connection went back to the pool")
+	assert.Empty(t, clusterNames(t, h.Store))
 }
 
 func TestInTxNestedJoinsOuter(t *testing.T) {
