@@ -1,0 +1,94 @@
+package bench
+
+import (
+	"bytes"
+	"math"
+	"strconv"
+	"time"
+)
+
+// ResultsFileSize is the size in bytes of the results fixture json_with_results.json, which WORKLOADS.md
+// uses for every implementation's mb_per_s whatever JSON spacing it writes.
+const ResultsFileSize = 2_564_199
+
+// Result is what one run of one workload measured by one implementation: the figures of one line of
+// WORKLOADS.md.
+type Result struct {
+	Workload WorkloadID
+	Clients  int           // concurrent clients (1 except for W2)
+	Ops      int           // operations timed
+	Elapsed  time.Duration // wall time of the timed operations
+	// RoundTrips is the number of statements sent during the timed operations (BEGIN and COMMIT count, a
+	// pipelined batch counts once), or -1 when the implementation cannot count them.
+	RoundTrips int64
+	// PayloadBytes is the size the workload's mb_per_s is computed from (ResultsFileSize for W3 and W4), or 0
+	// when the workload has no such figure.
+	PayloadBytes int64
+}
+
+// Seconds returns the elapsed time in seconds.
+func (r Result) Seconds() float64 { return r.Elapsed.Seconds() }
+
+// OpsPerSecond returns operations per second, or NaN when no time elapsed.
+func (r Result) OpsPerSecond() float64 {
+	if r.Elapsed <= 0 {
+		return math.NaN()
+	}
+	return float64(r.Ops) / r.Seconds()
+}
+
+// RoundTripsPerOp returns statements per operation, or NaN when they were not counted or no operation ran.
+func (r Result) RoundTripsPerOp() float64 {
+	if r.RoundTrips < 0 || r.Ops == 0 {
+		return math.NaN()
+	}
+	return float64(r.RoundTrips) / float64(r.Ops)
+}
+
+// MBPerSecond returns PayloadBytes × Ops / seconds / 10^6, or NaN for a workload without a payload.
+func (r Result) MBPerSecond() float64 {
+	if r.PayloadBytes <= 0 || r.Elapsed <= 0 {
+		return math.NaN()
+	}
+	return float64(r.PayloadBytes) * float64(r.Ops) / r.Seconds() / 1e6
+}
+
+// Line returns the result as the JSON object WORKLOADS.md defines, keys in its order, without a newline:
+//
+//	{"workload":"W2","clients":8,"ops":8000,"seconds":3.13,"ops_per_s":2555.9,"round_trips_per_op":1.0,"mb_per_s":null}
+//
+// Figures that do not apply (or cannot be computed) are null.
+func (r Result) Line() []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"workload":`)
+	b.WriteString(strconv.Quote(string(r.Workload)))
+	b.WriteString(`,"clients":`)
+	b.WriteString(strconv.Itoa(r.Clients))
+	b.WriteString(`,"ops":`)
+	b.WriteString(strconv.Itoa(r.Ops))
+	b.WriteString(`,"seconds":`)
+	b.WriteString(jsonNumber(r.Seconds(), 3))
+	b.WriteString(`,"ops_per_s":`)
+	b.WriteString(jsonNumber(r.OpsPerSecond(), 1))
+	b.WriteString(`,"round_trips_per_op":`)
+	b.WriteString(jsonNumber(r.RoundTripsPerOp(), 2))
+	b.WriteString(`,"mb_per_s":`)
+	b.WriteString(jsonNumber(r.MBPerSecond(), 2))
+	b.WriteString("}")
+	return b.Bytes()
+}
+
+// jsonNumber formats x rounded to at most decimals digits after the point, always with a point (1.0, not 1,
+// as WORKLOADS.md writes it), or null when x is NaN or infinite.
+func jsonNumber(x float64, decimals int) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "null"
+	}
+	scale := math.Pow10(decimals)
+	x = math.Round(x*scale) / scale
+	s := strconv.FormatFloat(x, 'f', -1, 64)
+	if !bytes.ContainsAny([]byte(s), ".eE") {
+		s += ".0"
+	}
+	return s
+}

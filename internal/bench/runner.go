@@ -1,0 +1,366 @@
+package bench
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/yapstore/yapstore/store"
+)
+
+// Config says what Run measures and where it writes.
+type Config struct {
+	// ServerURL names the PostgreSQL server to run on: Run connects to the database it names only to create
+	// its scratch databases (a template and one clone per measured run) beside it, and drops them all at the
+	// end. The role needs CREATEDB.
+	ServerURL string
+
+	// Fixtures are the payloads, from LoadFixtures.
+	Fixtures *Fixtures
+
+	// Workloads to run, in run order; nil means all.
+	Workloads []WorkloadID
+
+	// Clients are W2's client counts; nil means DefaultClients (1 and 8).
+	Clients []int
+
+	// Compare also measures the floor (a hand-written pgx implementation) on every workload and, for W2, the
+	// server's single-row update rate, and writes a comparison line after each workload's line.
+	Compare bool
+
+	// Repeat is how many times each workload is measured (yapstore, floor and server taking turns); the
+	// lines report the run of median throughput of each. 0 means 1.
+	Repeat int
+
+	// Sizes are the amounts of work; the zero value means DefaultSizes (WORKLOADS.md's).
+	Sizes Sizes
+
+	// Pgbench is the pgbench executable used to measure the server's update rate: "" means FindPgbench,
+	// "none" means the Go loop.
+	Pgbench string
+
+	// Store and Floor open the implementations; nil means OpenStore and OpenFloor. Tests replace them.
+	Store, Floor Opener
+
+	// Out receives the JSON lines (WORKLOADS.md's, then comparison lines); Progress receives a readable
+	// line or more per workload. Nil discards.
+	Out, Progress io.Writer
+}
+
+// Report is everything a Run measured.
+type Report struct {
+	Yapstore    []Measurement
+	Floor       []Measurement // with Compare
+	ServerRates []ServerRate  // with Compare, one per W2 client count
+	Comparisons []Comparison  // with Compare
+}
+
+// Run measures the workloads on scratch databases of the server at cfg.ServerURL and writes their lines to
+// cfg.Out as it goes. It drops every database it created before returning, even when ctx is cancelled. It
+// returns an error wrapping ErrConfig for a configuration it cannot run (before connecting), ErrCheck when an
+// implementation's answers are wrong, and the database's errors otherwise; the report holds what was
+// measured until then.
+func Run(ctx context.Context, cfg Config) (report *Report, err error) {
+	cfg, err = cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	pgbench, noPgbench := cfg.Pgbench, ""
+	switch pgbench {
+	case "":
+		if pgbench = FindPgbench(); pgbench == "" {
+			noPgbench = "pgbench not found"
+		}
+	case "none":
+		pgbench, noPgbench = "", "pgbench not wanted"
+	}
+	scratch, err := openScratch(ctx, cfg.ServerURL)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if cerr := scratch.close(ctx); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	progress(cfg.Progress, "scratch databases %s_* on %s", scratch.prefix, redact(cfg.ServerURL))
+	if err := scratch.buildTemplate(ctx); err != nil {
+		return nil, err
+	}
+	r := &runner{cfg: cfg, scratch: scratch, pgbench: pgbench, noPgbench: noPgbench}
+	report = &Report{}
+	for _, w := range cfg.Workloads {
+		clientCounts := []int{1}
+		if w == W2 {
+			clientCounts = cfg.Clients
+		}
+		for _, clients := range clientCounts {
+			if err := r.workload(ctx, report, w, clients); err != nil {
+				return report, err
+			}
+		}
+	}
+	return report, nil
+}
+
+// withDefaults checks cfg and fills its defaults.
+func (cfg Config) withDefaults() (Config, error) {
+	if strings.TrimSpace(cfg.ServerURL) == "" {
+		return cfg, fmt.Errorf("%w: no server URL", ErrConfig)
+	}
+	if cfg.Fixtures == nil {
+		return cfg, fmt.Errorf("%w: no fixtures", ErrConfig)
+	}
+	if cfg.Workloads == nil {
+		cfg.Workloads = AllWorkloads()
+	}
+	for _, w := range cfg.Workloads {
+		if w.Name() == "" {
+			return cfg, fmt.Errorf("%w: unknown workload %q", ErrConfig, w)
+		}
+	}
+	if cfg.Clients == nil {
+		cfg.Clients = DefaultClients()
+	}
+	for _, n := range cfg.Clients {
+		if n < 1 || n > MaxClients {
+			return cfg, fmt.Errorf("%w: client count %d is outside 1..%d", ErrConfig, n, MaxClients)
+		}
+	}
+	if cfg.Repeat < 0 {
+		return cfg, fmt.Errorf("%w: repeat %d is negative", ErrConfig, cfg.Repeat)
+	}
+	cfg.Repeat = max(cfg.Repeat, 1)
+	if cfg.Sizes == (Sizes{}) {
+		cfg.Sizes = DefaultSizes()
+	}
+	if err := cfg.Sizes.check(); err != nil {
+		return cfg, err
+	}
+	if cfg.Store == nil {
+		cfg.Store = OpenStore
+	}
+	if cfg.Floor == nil {
+		cfg.Floor = OpenFloor
+	}
+	if cfg.Out == nil {
+		cfg.Out = io.Discard
+	}
+	if cfg.Progress == nil {
+		cfg.Progress = io.Discard
+	}
+	return cfg, nil
+}
+
+// runner holds what the measured runs of one Run share.
+type runner struct {
+	cfg       Config
+	scratch   *scratchServer
+	pgbench   string // "" for the Go loop
+	noPgbench string // why pgbench is not used
+}
+
+// workload measures w with clients clients Repeat times, taking turns: yapstore, then (with Compare) the
+// floor and, for W2, the server's update rate. It writes the line of the median run of each, appends them to
+// report and writes the comparison of the medians.
+func (r *runner) workload(ctx context.Context, report *Report, w WorkloadID, clients int) error {
+	title := fmt.Sprintf("%s %s", w, w.Name())
+	if w == W2 {
+		title += fmt.Sprintf(", %d client%s", clients, plural(clients))
+	}
+	indent := strings.Repeat(" ", len(title))
+	var ours, floors []Measurement
+	var rates []ServerRate
+	for range r.cfg.Repeat {
+		m, err := r.measure(ctx, w, clients, r.cfg.Store)
+		if err != nil {
+			return err
+		}
+		ours = append(ours, m)
+		if !r.cfg.Compare {
+			continue
+		}
+		if m, err = r.measure(ctx, w, clients, r.cfg.Floor); err != nil {
+			return err
+		}
+		floors = append(floors, m)
+		if w == W2 {
+			rate, err := r.serverRate(ctx, clients)
+			if err != nil {
+				return err
+			}
+			rates = append(rates, rate)
+		}
+	}
+	mine := median(ours)
+	report.Yapstore = append(report.Yapstore, mine)
+	fmt.Fprintf(r.cfg.Out, "%s\n", mine.Result.Line())
+	progress(r.cfg.Progress, "%s: %s%s", title, describe(mine), runsOf(ours))
+	if !r.cfg.Compare {
+		return nil
+	}
+	floor := median(floors)
+	report.Floor = append(report.Floor, floor)
+	progress(r.cfg.Progress, "%s: %s%s", indent, describe(floor), runsOf(floors))
+	var server *ServerRate
+	if w == W2 {
+		rate := medianRate(rates)
+		report.ServerRates = append(report.ServerRates, rate)
+		server = &rate
+		note := ""
+		if rate.Note != "" {
+			note = " (" + rate.Note + ")"
+		}
+		progress(r.cfg.Progress, "%s: server single-row UPDATE (%s) %.1f ops/s%s%s", indent, rate.Tool,
+			rate.OpsPerS, ratesOf(rates), note)
+	}
+	c := compare(mine, floor, server)
+	report.Comparisons = append(report.Comparisons, c)
+	line, err := c.Line()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(r.cfg.Out, "%s\n", line)
+	progress(r.cfg.Progress, "%s: %s", indent, c.Summary())
+	return nil
+}
+
+// median returns the measurement of median throughput (the lower middle one of an even number).
+func median(ms []Measurement) Measurement {
+	sorted := slices.Clone(ms)
+	slices.SortStableFunc(sorted, func(a, b Measurement) int {
+		return cmp.Compare(a.Result.OpsPerSecond(), b.Result.OpsPerSecond())
+	})
+	return sorted[(len(sorted)-1)/2]
+}
+
+// medianRate returns the server rate of median throughput.
+func medianRate(rates []ServerRate) ServerRate {
+	sorted := slices.Clone(rates)
+	slices.SortStableFunc(sorted, func(a, b ServerRate) int { return cmp.Compare(a.OpsPerS, b.OpsPerS) })
+	return sorted[(len(sorted)-1)/2]
+}
+
+// runsOf lists every run's throughput when there was more than one, for the progress output.
+func runsOf(ms []Measurement) string {
+	if len(ms) < 2 {
+		return ""
+	}
+	parts := make([]string, len(ms))
+	for i, m := range ms {
+		parts[i] = fmt.Sprintf("%.1f", m.Result.OpsPerSecond())
+	}
+	return " [runs: " + strings.Join(parts, ", ") + " ops/s]"
+}
+
+// ratesOf lists every server rate measured when there was more than one.
+func ratesOf(rates []ServerRate) string {
+	if len(rates) < 2 {
+		return ""
+	}
+	parts := make([]string, len(rates))
+	for i, r := range rates {
+		parts[i] = fmt.Sprintf("%.1f", r.OpsPerS)
+	}
+	return " [runs: " + strings.Join(parts, ", ") + "]"
+}
+
+// measure runs w once with the implementation open opens, on a fresh clone of the template.
+func (r *runner) measure(ctx context.Context, w WorkloadID, clients int, open Opener) (m Measurement, err error) {
+	name, url, err := r.scratch.clone(ctx, strings.ToLower(string(w)))
+	if err != nil {
+		return m, err
+	}
+	defer func() {
+		if derr := r.scratch.drop(context.WithoutCancel(ctx), name); derr != nil && err == nil {
+			err = derr
+		}
+	}()
+	setup, err := store.Open(ctx, url, store.WithMaxConns(2))
+	if err != nil {
+		return m, err
+	}
+	defer setup.Close()
+	counter := &RoundTripCounter{}
+	impl, err := open(ctx, url, int32(clients), counter)
+	if err != nil {
+		return m, err
+	}
+	defer impl.Close()
+	if err := warm(ctx, impl, clients); err != nil {
+		return m, err
+	}
+	env := runEnv{
+		setup: setup, userID: r.scratch.userID, fixtures: r.cfg.Fixtures, sizes: r.cfg.Sizes, clients: clients,
+		memory: w == W3 || w == W4,
+	}
+	return runWorkload(ctx, w, env, impl, counter)
+}
+
+// warm opens the clients' connections before timing starts, as a running service has them open.
+func warm(ctx context.Context, impl Impl, clients int) error {
+	pool := impl.Pool()
+	if pool == nil {
+		return nil
+	}
+	conns := make([]*pgxpool.Conn, clients)
+	errs := make([]error, clients)
+	var wg sync.WaitGroup
+	for i := range clients {
+		wg.Go(func() { conns[i], errs[i] = pool.Acquire(ctx) })
+	}
+	wg.Wait()
+	for _, c := range conns {
+		if c != nil {
+			c.Release()
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// serverRate measures the server's single-row update rate with clients clients on a fresh clone.
+func (r *runner) serverRate(ctx context.Context, clients int) (rate ServerRate, err error) {
+	name, url, err := r.scratch.clone(ctx, "w2_server")
+	if err != nil {
+		return rate, err
+	}
+	defer func() {
+		if derr := r.scratch.drop(context.WithoutCancel(ctx), name); derr != nil && err == nil {
+			err = derr
+		}
+	}()
+	updates := max(r.cfg.Sizes.ProgressSimulations, clients) * r.cfg.Sizes.TasksPerSimulation * ProgressRounds
+	return measureServerRate(ctx, url, clients, updates, r.pgbench, r.noPgbench)
+}
+
+// describe is a measurement's progress text.
+func describe(m Measurement) string {
+	res := m.Result
+	text := fmt.Sprintf("%-8s %5d ops in %6.3fs = %8.1f ops/s, %.2f round trips/op", m.Impl, res.Ops,
+		res.Seconds(), res.OpsPerSecond(), res.RoundTripsPerOp())
+	if mb := res.MBPerSecond(); mb == mb {
+		text += fmt.Sprintf(", %.1f MB/s", mb)
+	}
+	if m.Heap != nil {
+		text += fmt.Sprintf(", peak heap +%.1f MB (%.2f × payload)", float64(m.Heap.Growth())/1e6,
+			float64(m.Heap.Growth())/float64(ResultsFileSize))
+	}
+	return text
+}
+
+// progress writes one progress line.
+func progress(w io.Writer, format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

@@ -1,0 +1,171 @@
+package bench
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/yapstore/yapstore/migrate"
+	"github.com/yapstore/yapstore/pgserver"
+	"github.com/yapstore/yapstore/store"
+)
+
+// The user and cluster every workload's database starts with.
+const (
+	benchUser     = "bench"
+	benchPassword = "bench-password"
+	benchCluster  = "ares"
+)
+
+// scratchServer creates the run's databases on a server and drops them all at the end: a template migrated
+// once and holding the user and cluster, and one clone of it per measured run, so that every run starts on a
+// freshly migrated database as WORKLOADS.md asks without paying for migrations each time.
+type scratchServer struct {
+	serverURL string
+	admin     *pgx.Conn // on the server URL's own database, for CREATE and DROP DATABASE
+	prefix    string    // yapstore_bench_<unix time>_<random>
+	template  string
+	strategy  string // " STRATEGY FILE_COPY" on servers that run without fsync, where it is faster
+	force     bool   // the server knows DROP DATABASE ... WITH (FORCE) (PostgreSQL 13 and later)
+	created   []string
+	userID    int32
+	clones    int
+}
+
+// openScratch connects to the server at serverURL. It creates nothing yet.
+func openScratch(ctx context.Context, serverURL string) (*scratchServer, error) {
+	admin, err := pgx.Connect(ctx, serverURL)
+	if err != nil {
+		return nil, fmt.Errorf("bench: connect to %s: %w", redact(serverURL), err)
+	}
+	var version int
+	var fsync string
+	if err := admin.QueryRow(ctx, "SELECT current_setting('server_version_num')::int, current_setting('fsync')").
+		Scan(&version, &fsync); err != nil {
+		_ = admin.Close(ctx)
+		return nil, fmt.Errorf("bench: read server settings: %w", err)
+	}
+	random := make([]byte, 3)
+	_, _ = rand.Read(random)
+	s := &scratchServer{
+		serverURL: serverURL,
+		admin:     admin,
+		prefix:    fmt.Sprintf("yapstore_bench_%d_%s", time.Now().Unix(), hex.EncodeToString(random)),
+		force:     version >= 130000,
+	}
+	if version >= 150000 && fsync == "off" {
+		s.strategy = " STRATEGY FILE_COPY"
+	}
+	return s, nil
+}
+
+// buildTemplate creates the template database, migrates it with package migrate and adds the password user
+// "bench" and the cluster "ares".
+func (s *scratchServer) buildTemplate(ctx context.Context) error {
+	name := s.prefix + "_tpl"
+	if err := s.exec(ctx, "CREATE DATABASE "+quoteIdent(name)); err != nil {
+		return fmt.Errorf("bench: create template database: %w", err)
+	}
+	s.created = append(s.created, name)
+	s.template = name
+	url, err := pgserver.WithDatabase(s.serverURL, name)
+	if err != nil {
+		return err
+	}
+	m, err := migrate.Open(ctx, url)
+	if err != nil {
+		return fmt.Errorf("bench: migrate template: %w", err)
+	}
+	_, err = m.Up(ctx)
+	m.Close()
+	if err != nil {
+		return fmt.Errorf("bench: migrate template: %w", err)
+	}
+	st, err := store.Open(ctx, url, store.WithMaxConns(1))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	user, err := st.CreatePasswordUser(ctx, benchUser, benchPassword)
+	if err != nil {
+		return fmt.Errorf("bench: create user %s: %w", benchUser, err)
+	}
+	if _, err := st.CreateCluster(ctx, benchCluster); err != nil {
+		return fmt.Errorf("bench: create cluster %s: %w", benchCluster, err)
+	}
+	s.userID = user.ID
+	return nil
+}
+
+// clone creates a fresh copy of the template for one measured run and returns its name and URL.
+func (s *scratchServer) clone(ctx context.Context, label string) (name, url string, err error) {
+	s.clones++
+	name = fmt.Sprintf("%s_%02d_%s", s.prefix, s.clones, label)
+	sql := fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s%s", quoteIdent(name), quoteIdent(s.template), s.strategy)
+	if err := s.exec(ctx, sql); err != nil {
+		return "", "", fmt.Errorf("bench: create database %s: %w", name, err)
+	}
+	s.created = append(s.created, name)
+	url, err = pgserver.WithDatabase(s.serverURL, name)
+	return name, url, err
+}
+
+// drop drops one database the run created, even while connections to it remain.
+func (s *scratchServer) drop(ctx context.Context, name string) error {
+	sql := "DROP DATABASE IF EXISTS " + quoteIdent(name)
+	if s.force {
+		sql += " WITH (FORCE)"
+	}
+	if err := s.exec(ctx, sql); err != nil {
+		return fmt.Errorf("bench: drop database %s: %w", name, err)
+	}
+	for i, n := range s.created {
+		if n == name {
+			s.created = append(s.created[:i], s.created[i+1:]...)
+			break
+		}
+	}
+	return nil
+}
+
+// close drops every database the run created, newest first (the template last), even when ctx is done,
+// and closes the connection. It returns the first error.
+func (s *scratchServer) close(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	var first error
+	for len(s.created) > 0 {
+		name := s.created[len(s.created)-1]
+		if err := s.drop(ctx, name); err != nil {
+			if first == nil {
+				first = err
+			}
+			s.created = s.created[:len(s.created)-1]
+		}
+	}
+	if err := s.admin.Close(ctx); err != nil && first == nil {
+		first = err
+	}
+	return first
+}
+
+func (s *scratchServer) exec(ctx context.Context, sql string) error {
+	_, err := s.admin.Exec(ctx, sql)
+	return err
+}
+
+// quoteIdent quotes a database name for SQL.
+func quoteIdent(name string) string { return pgx.Identifier{name}.Sanitize() }
+
+// redact returns a URL with its password hidden, for messages.
+func redact(url string) string {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil || cfg.Password == "" {
+		return url
+	}
+	return fmt.Sprintf("postgres://%s@%s:%d/%s", cfg.User, cfg.Host, cfg.Port, cfg.Database)
+}
