@@ -38,6 +38,7 @@ func startContainer(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, skipErr(ErrDockerUnavailable, "%v", err)
 	}
+	defer provider.Close()
 	healthCtx, cancel := context.WithTimeout(ctx, opts.DockerTimeout)
 	err = provider.Health(healthCtx)
 	cancel()
@@ -56,7 +57,7 @@ func startContainer(ctx context.Context, opts Options) (*Server, error) {
 		postgres.WithDatabase(containerDB),
 		// A throwaway server: keep the data in memory, skip durability work (the module adds fsync=off).
 		testcontainers.WithTmpfs(map[string]string{"/var/lib/postgresql/data": "rw"}),
-		testcontainers.WithCmdArgs("-c", "synchronous_commit=off", "-c", "full_page_writes=off"),
+		testcontainers.WithCmdArgs(throwawaySettings()...),
 		// The port is checked below, from this side, by connecting.
 		testcontainers.WithWaitStrategyAndDeadline(opts.StartTimeout, wait.ForLog(readyLine).WithOccurrence(2)),
 	)

@@ -149,20 +149,29 @@ func startPostgres(binDir, dir, dataDir string, port int, runAs *account) (*serv
 		return nil, err
 	}
 	defer logFile.Close() // the child holds its own descriptor
-	cmd := exec.Command(filepath.Join(binDir, exeName("postgres")),
+	args := []string{
 		"-D", dataDir,
 		"-p", strconv.Itoa(port),
 		"-c", "listen_addresses=127.0.0.1",
 		"-c", "unix_socket_directories=",
 		"-c", "fsync=off",
-		"-c", "synchronous_commit=off",
-		"-c", "full_page_writes=off",
-	)
+	}
+	cmd := exec.Command(filepath.Join(binDir, exeName("postgres")), append(args, throwawaySettings()...)...)
 	cmd.Dir = dir
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
 	cmd.SysProcAttr = procAttr(runAs, true)
 	return startProcess(cmd)
+}
+
+// throwawaySettings returns the server options, as postgres command-line arguments, of every server
+// Start starts besides fsync=off: no durability work, and room for many parallel tests' connection pools.
+func throwawaySettings() []string {
+	return []string{
+		"-c", "synchronous_commit=off",
+		"-c", "full_page_writes=off",
+		"-c", "max_connections=300",
+	}
 }
 
 // stop shuts the server down and removes the cluster's directory.

@@ -18,9 +18,10 @@ import (
 //     (highest version first). When the process runs as root, the cluster runs as the "postgres" user (or
 //     "nobody"), because PostgreSQL refuses to run as root.
 //
-// Started servers are tuned for throwaway use (fsync, synchronous_commit and full_page_writes off): data
-// does not survive a crash, which is what tests and demos want. The returned Server says which path was
-// taken and why earlier ones were skipped; the caller must call its Stop method when done.
+// Started servers are tuned for throwaway use (fsync, synchronous_commit and full_page_writes off,
+// max_connections 300): data does not survive a crash, which is what tests and demos want. The returned
+// Server says which path was taken and why earlier ones were skipped; the caller must call its Stop method
+// when done.
 //
 // When no path works, Start returns a *NoServerError (errors.Is(err, ErrNoServer)) whose message says how
 // to get a server. It returns ErrInvalidOptions for bad options, and the context's error when ctx ends.

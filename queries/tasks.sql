@@ -32,15 +32,12 @@ ORDER BY t.simulation_id, t.task_id;
 -- (COMPLETED, FAILED, CANCELED) is left unchanged. Otherwise each given field is set; reaching COMPLETED sets
 -- simulated_primaries to requested_primaries; start_time and end_time are set only while unset; estimated_time
 -- is taken only while end_time is unset, and setting end_time clears it; a DIRECT task takes a given celery_id;
--- last_update_time becomes now. The task row is locked first, so an update racing a cancellation sees the
--- cancellation. Returns the task after the update (celery_id as it was before, new_celery_id when it changed) and
--- whether the update was applied; no row means no such task.
-WITH cur AS (
-    SELECT t.id, t.task_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED') AS open
-    FROM "Task" t
-    WHERE t.simulation_id = @simulation_id AND t.task_id = @task_id
-    FOR UPDATE
-), upd AS (
+-- last_update_time becomes now. The UPDATE's own terminal-state test is rechecked on the newest row version
+-- when it waits for a concurrent writer, so an update racing a cancellation sees the cancellation. Returns the
+-- task after the update (celery_id as it was before, new_celery_id when it changed) and whether the update was
+-- applied; a task that was not updated is read from the statement's snapshot; no row means no such task.
+-- (One UPDATE, without locking the row first in a CTE of its own: that lock added work and no safety.)
+WITH upd AS (
     UPDATE "Task" t SET
         requested_primaries = coalesce(sqlc.narg(requested_primaries)::int, t.requested_primaries),
         simulated_primaries = CASE
@@ -55,13 +52,13 @@ WITH cur AS (
         start_time = coalesce(t.start_time, sqlc.narg(start_time)::timestamptz),
         end_time = coalesce(t.end_time, sqlc.narg(end_time)::timestamptz),
         last_update_time = @now::timestamptz
-    FROM cur
-    WHERE t.id = cur.id AND cur.open
+    WHERE t.simulation_id = @simulation_id AND t.task_id = @task_id
+      AND t.task_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED')
     RETURNING t.*
 ), celery AS (
     UPDATE "CeleryTask" c SET celery_id = sqlc.narg(celery_id)::text
-    FROM cur
-    WHERE c.id = cur.id AND cur.open AND sqlc.narg(celery_id)::text IS NOT NULL
+    FROM upd
+    WHERE c.id = upd.id AND sqlc.narg(celery_id)::text IS NOT NULL
     RETURNING c.id, c.celery_id
 )
 SELECT u.id, u.simulation_id, u.task_id, u.requested_primaries, u.simulated_primaries, u.task_state,
@@ -75,8 +72,29 @@ SELECT t.id, t.simulation_id, t.task_id, t.requested_primaries, t.simulated_prim
        t.estimated_time, t.start_time, t.end_time, t.platform, t.last_update_time, c.celery_id,
        NULL::text AS new_celery_id, false AS applied
 FROM "Task" t
-JOIN cur ON cur.id = t.id AND NOT cur.open
-LEFT JOIN "CeleryTask" c ON c.id = t.id;
+LEFT JOIN "CeleryTask" c ON c.id = t.id
+WHERE t.simulation_id = @simulation_id AND t.task_id = @task_id AND NOT EXISTS (SELECT FROM upd);
+
+-- name: ReportTaskProgress :execrows
+-- UpdateTaskProgress for a worker's hot path: the same rules, without a celery_id and without reading the task
+-- back, as one plain UPDATE. One row affected: the update was applied; none: the task is in a terminal state
+-- or does not exist.
+UPDATE "Task" t SET
+    requested_primaries = coalesce(sqlc.narg(requested_primaries)::int, t.requested_primaries),
+    simulated_primaries = CASE
+        WHEN sqlc.narg(task_state)::text = 'COMPLETED'
+            THEN coalesce(sqlc.narg(requested_primaries)::int, t.requested_primaries)
+        ELSE coalesce(sqlc.narg(simulated_primaries)::int, t.simulated_primaries) END,
+    task_state = coalesce(sqlc.narg(task_state)::text, t.task_state),
+    estimated_time = CASE
+        WHEN t.end_time IS NOT NULL THEN t.estimated_time
+        WHEN sqlc.narg(end_time)::timestamptz IS NOT NULL THEN NULL
+        ELSE coalesce(sqlc.narg(estimated_time)::int, t.estimated_time) END,
+    start_time = coalesce(t.start_time, sqlc.narg(start_time)::timestamptz),
+    end_time = coalesce(t.end_time, sqlc.narg(end_time)::timestamptz),
+    last_update_time = @now::timestamptz
+WHERE t.simulation_id = @simulation_id AND t.task_id = @task_id
+  AND t.task_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED');
 
 -- name: TaskStateCounts :many
 -- How many tasks of a simulation are in each state, for deriving the simulation's state.

@@ -38,7 +38,8 @@
 //   - Simulations: SubmitDirect, SubmitBatch, GetSimulation, GetSimulationByJobID, ListSimulations (a page of
 //     one user's simulations with the total), UpdateSimulation, CancelSimulation, DeleteSimulation (Force for
 //     a running one); ListAllSimulations for operators.
-//   - Tasks: GetTask, ListTasks, UpdateTaskProgress, SimulationStateFromTasks (DeriveSimulationState is the
+//   - Tasks: GetTask, ListTasks, UpdateTaskProgress, ReportTaskProgress (the same update for a worker's hot
+//     path: one plain UPDATE that reads nothing back), SimulationStateFromTasks (DeriveSimulationState is the
 //     rule itself), DeleteTask and ListTasksOfSimulations for operators.
 //   - Inputs and log files: SaveInput, GetInput, GetInputInto, SaveLogfiles, SaveLogfilesJSON, GetLogfiles,
 //     GetLogfilesJSON.

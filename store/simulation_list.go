@@ -60,7 +60,7 @@ func (s *Store) ListSimulations(ctx context.Context, q SimulationQuery) (Simulat
 	if err != nil {
 		return SimulationPage{}, err
 	}
-	rows, err := s.q.ListSimulationsOfUser(ctx, s.db, params)
+	rows, err := s.listSimulationRows(ctx, q.OrderBy, q.Descending, params)
 	if err != nil {
 		return SimulationPage{}, mapError(err)
 	}
@@ -89,9 +89,45 @@ func (s *Store) ListSimulations(ctx context.Context, q SimulationQuery) (Simulat
 	return result, nil
 }
 
+// listSimulationParams and listSimulationRow are the parameters and row of the four ListSimulationsOfUserBy*
+// queries, which differ only in their ORDER BY; the others' types are converted to and from these.
+type (
+	listSimulationParams = dbsqlc.ListSimulationsOfUserByStartTimeDescParams
+	listSimulationRow    = dbsqlc.ListSimulationsOfUserByStartTimeDescRow
+)
+
+// listSimulationRows runs the list query of the sort order asked for (listParams has checked it).
+func (s *Store) listSimulationRows(ctx context.Context, order SimulationOrder, descending bool, p listSimulationParams) ([]listSimulationRow, error) {
+	switch {
+	case order == OrderByStartTime && descending:
+		return s.q.ListSimulationsOfUserByStartTimeDesc(ctx, s.db, p)
+	case order == OrderByStartTime:
+		rows, err := s.q.ListSimulationsOfUserByStartTimeAsc(ctx, s.db, dbsqlc.ListSimulationsOfUserByStartTimeAscParams(p))
+		return convertListRows(rows, err, func(r dbsqlc.ListSimulationsOfUserByStartTimeAscRow) listSimulationRow { return listSimulationRow(r) })
+	case descending:
+		rows, err := s.q.ListSimulationsOfUserByEndTimeDesc(ctx, s.db, dbsqlc.ListSimulationsOfUserByEndTimeDescParams(p))
+		return convertListRows(rows, err, func(r dbsqlc.ListSimulationsOfUserByEndTimeDescRow) listSimulationRow { return listSimulationRow(r) })
+	default:
+		rows, err := s.q.ListSimulationsOfUserByEndTimeAsc(ctx, s.db, dbsqlc.ListSimulationsOfUserByEndTimeAscParams(p))
+		return convertListRows(rows, err, func(r dbsqlc.ListSimulationsOfUserByEndTimeAscRow) listSimulationRow { return listSimulationRow(r) })
+	}
+}
+
+// convertListRows converts the rows of one of the list queries into listSimulationRow.
+func convertListRows[R any](rows []R, err error, convert func(R) listSimulationRow) ([]listSimulationRow, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := make([]listSimulationRow, len(rows))
+	for i, r := range rows {
+		out[i] = convert(r)
+	}
+	return out, nil
+}
+
 // listParams validates q and turns it into the query's parameters, returning the page index and size used.
-func listParams(q SimulationQuery) (dbsqlc.ListSimulationsOfUserParams, int, int, error) {
-	var none dbsqlc.ListSimulationsOfUserParams
+func listParams(q SimulationQuery) (listSimulationParams, int, int, error) {
+	var none listSimulationParams
 	size := q.PageSize
 	if size == 0 {
 		size = DefaultPageSize
@@ -110,29 +146,17 @@ func listParams(q SimulationQuery) (dbsqlc.ListSimulationsOfUserParams, int, int
 	if offset > math.MaxInt32 {
 		return none, 0, 0, invalidf("page %d of size %d is past the last possible page", page, size)
 	}
-	var key string
-	switch q.OrderBy {
-	case OrderByStartTime:
-		key = "start_time"
-	case OrderByEndTime:
-		key = "end_time"
-	default:
+	if q.OrderBy != OrderByStartTime && q.OrderBy != OrderByEndTime {
 		return none, 0, 0, invalidf("unknown sort key %d", q.OrderBy)
-	}
-	if q.Descending {
-		key += "_desc"
-	} else {
-		key += "_asc"
 	}
 	states, err := stateStrings(q.States)
 	if err != nil {
 		return none, 0, 0, err
 	}
 	userID := q.UserID
-	return dbsqlc.ListSimulationsOfUserParams{
+	return listSimulationParams{
 		UserID:     &userID,
 		States:     states,
-		SortKey:    key,
 		PageOffset: int32(offset),
 		PageSize:   int32(size),
 	}, page, size, nil

@@ -220,6 +220,58 @@ func (q *Queries) ListTasksOfSimulations(ctx context.Context, db DBTX, simulatio
 	return items, nil
 }
 
+const reportTaskProgress = `-- name: ReportTaskProgress :execrows
+UPDATE "Task" t SET
+    requested_primaries = coalesce($1::int, t.requested_primaries),
+    simulated_primaries = CASE
+        WHEN $2::text = 'COMPLETED'
+            THEN coalesce($1::int, t.requested_primaries)
+        ELSE coalesce($3::int, t.simulated_primaries) END,
+    task_state = coalesce($2::text, t.task_state),
+    estimated_time = CASE
+        WHEN t.end_time IS NOT NULL THEN t.estimated_time
+        WHEN $4::timestamptz IS NOT NULL THEN NULL
+        ELSE coalesce($5::int, t.estimated_time) END,
+    start_time = coalesce(t.start_time, $6::timestamptz),
+    end_time = coalesce(t.end_time, $4::timestamptz),
+    last_update_time = $7::timestamptz
+WHERE t.simulation_id = $8 AND t.task_id = $9
+  AND t.task_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED')
+`
+
+type ReportTaskProgressParams struct {
+	RequestedPrimaries *int32
+	TaskState          *string
+	SimulatedPrimaries *int32
+	EndTime            *time.Time
+	EstimatedTime      *int32
+	StartTime          *time.Time
+	Now                time.Time
+	SimulationID       *int32
+	TaskID             int32
+}
+
+// UpdateTaskProgress for a worker's hot path: the same rules, without a celery_id and without reading the task
+// back, as one plain UPDATE. One row affected: the update was applied; none: the task is in a terminal state
+// or does not exist.
+func (q *Queries) ReportTaskProgress(ctx context.Context, db DBTX, arg ReportTaskProgressParams) (int64, error) {
+	result, err := db.Exec(ctx, reportTaskProgress,
+		arg.RequestedPrimaries,
+		arg.TaskState,
+		arg.SimulatedPrimaries,
+		arg.EndTime,
+		arg.EstimatedTime,
+		arg.StartTime,
+		arg.Now,
+		arg.SimulationID,
+		arg.TaskID,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const reserveTaskIDs = `-- name: ReserveTaskIDs :many
 SELECT nextval(pg_get_serial_sequence('"Task"', 'id'))::int AS id FROM generate_series(1, $1::int)
 `
@@ -324,33 +376,28 @@ func (q *Queries) TaskStateCounts(ctx context.Context, db DBTX, simulationID *in
 }
 
 const updateTaskProgress = `-- name: UpdateTaskProgress :one
-WITH cur AS (
-    SELECT t.id, t.task_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED') AS open
-    FROM "Task" t
-    WHERE t.simulation_id = $1 AND t.task_id = $2
-    FOR UPDATE
-), upd AS (
+WITH upd AS (
     UPDATE "Task" t SET
-        requested_primaries = coalesce($3::int, t.requested_primaries),
+        requested_primaries = coalesce($1::int, t.requested_primaries),
         simulated_primaries = CASE
-            WHEN $4::text = 'COMPLETED'
-                THEN coalesce($3::int, t.requested_primaries)
-            ELSE coalesce($5::int, t.simulated_primaries) END,
-        task_state = coalesce($4::text, t.task_state),
+            WHEN $2::text = 'COMPLETED'
+                THEN coalesce($1::int, t.requested_primaries)
+            ELSE coalesce($3::int, t.simulated_primaries) END,
+        task_state = coalesce($2::text, t.task_state),
         estimated_time = CASE
             WHEN t.end_time IS NOT NULL THEN t.estimated_time
-            WHEN $6::timestamptz IS NOT NULL THEN NULL
-            ELSE coalesce($7::int, t.estimated_time) END,
-        start_time = coalesce(t.start_time, $8::timestamptz),
-        end_time = coalesce(t.end_time, $6::timestamptz),
-        last_update_time = $9::timestamptz
-    FROM cur
-    WHERE t.id = cur.id AND cur.open
+            WHEN $4::timestamptz IS NOT NULL THEN NULL
+            ELSE coalesce($5::int, t.estimated_time) END,
+        start_time = coalesce(t.start_time, $6::timestamptz),
+        end_time = coalesce(t.end_time, $4::timestamptz),
+        last_update_time = $7::timestamptz
+    WHERE t.simulation_id = $8 AND t.task_id = $9
+      AND t.task_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED')
     RETURNING t.id, t.simulation_id, t.task_id, t.requested_primaries, t.simulated_primaries, t.task_state, t.estimated_time, t.start_time, t.end_time, t.platform, t.last_update_time
 ), celery AS (
     UPDATE "CeleryTask" c SET celery_id = $10::text
-    FROM cur
-    WHERE c.id = cur.id AND cur.open AND $10::text IS NOT NULL
+    FROM upd
+    WHERE c.id = upd.id AND $10::text IS NOT NULL
     RETURNING c.id, c.celery_id
 )
 SELECT u.id, u.simulation_id, u.task_id, u.requested_primaries, u.simulated_primaries, u.task_state,
@@ -364,13 +411,11 @@ SELECT t.id, t.simulation_id, t.task_id, t.requested_primaries, t.simulated_prim
        t.estimated_time, t.start_time, t.end_time, t.platform, t.last_update_time, c.celery_id,
        NULL::text AS new_celery_id, false AS applied
 FROM "Task" t
-JOIN cur ON cur.id = t.id AND NOT cur.open
 LEFT JOIN "CeleryTask" c ON c.id = t.id
+WHERE t.simulation_id = $8 AND t.task_id = $9 AND NOT EXISTS (SELECT FROM upd)
 `
 
 type UpdateTaskProgressParams struct {
-	SimulationID       *int32
-	TaskID             int32
 	RequestedPrimaries *int32
 	TaskState          *string
 	SimulatedPrimaries *int32
@@ -378,6 +423,8 @@ type UpdateTaskProgressParams struct {
 	EstimatedTime      *int32
 	StartTime          *time.Time
 	Now                time.Time
+	SimulationID       *int32
+	TaskID             int32
 	CeleryID           *string
 }
 
@@ -402,13 +449,13 @@ type UpdateTaskProgressRow struct {
 // (COMPLETED, FAILED, CANCELED) is left unchanged. Otherwise each given field is set; reaching COMPLETED sets
 // simulated_primaries to requested_primaries; start_time and end_time are set only while unset; estimated_time
 // is taken only while end_time is unset, and setting end_time clears it; a DIRECT task takes a given celery_id;
-// last_update_time becomes now. The task row is locked first, so an update racing a cancellation sees the
-// cancellation. Returns the task after the update (celery_id as it was before, new_celery_id when it changed) and
-// whether the update was applied; no row means no such task.
+// last_update_time becomes now. The UPDATE's own terminal-state test is rechecked on the newest row version
+// when it waits for a concurrent writer, so an update racing a cancellation sees the cancellation. Returns the
+// task after the update (celery_id as it was before, new_celery_id when it changed) and whether the update was
+// applied; a task that was not updated is read from the statement's snapshot; no row means no such task.
+// (One UPDATE, without locking the row first in a CTE of its own: that lock added work and no safety.)
 func (q *Queries) UpdateTaskProgress(ctx context.Context, db DBTX, arg UpdateTaskProgressParams) (UpdateTaskProgressRow, error) {
 	row := db.QueryRow(ctx, updateTaskProgress,
-		arg.SimulationID,
-		arg.TaskID,
 		arg.RequestedPrimaries,
 		arg.TaskState,
 		arg.SimulatedPrimaries,
@@ -416,6 +463,8 @@ func (q *Queries) UpdateTaskProgress(ctx context.Context, db DBTX, arg UpdateTas
 		arg.EstimatedTime,
 		arg.StartTime,
 		arg.Now,
+		arg.SimulationID,
+		arg.TaskID,
 		arg.CeleryID,
 	)
 	var i UpdateTaskProgressRow
