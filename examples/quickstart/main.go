@@ -151,7 +151,10 @@ func run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	logf("read back equal to the payload, value by value: %v", same)
+	if !same {
+		return errors.New("the results read back differ from the payload")
+	}
+	logf("read back equal to the payload, value by value")
 
 	// A few pages by the platform's page-spec text, and what another user sees.
 	pages, err := s.GetPagesBySpec(ctx, sim.JobID, estimators[0].Name, "0-1", store.OwnedBy(user.ID))
