@@ -5,9 +5,13 @@
 //
 //	func TestSomething(t *testing.T) {
 //		t.Parallel()
-//		db := storetest.New(t) // db.Pool, db.URL: a database of its own, dropped when the test passes
+//		db := storetest.New(t) // db.Store, db.Pool, db.URL: a database of its own, dropped when the test passes
 //		...
 //	}
+//
+// NewEmpty gives a test an empty database instead (no tables, no history), for tests that apply migrations
+// themselves or need a dev database for Atlas. Open and Close serve code with no testing.TB, such as
+// runnable Examples.
 //
 // # Where the server comes from
 //
@@ -34,7 +38,7 @@
 //
 // # Files
 //
-//   - storetest.go: DB and New.
+//   - storetest.go: DB, New, NewEmpty, Open and Close.
 //   - harness.go: the process-wide server and template, Main and Server.
 //   - template.go: building and publishing the template.
 //   - clone.go: creating and dropping a test's database.
