@@ -39,6 +39,7 @@ FLASK_SQLALCHEMY_DATABASE_URI (postgresql+psycopg:// URLs are understood). Table
 
 			schemaCommand(),
 			migrateCommand(),
+			benchCommand(),
 		},
 		Examples: []string{
 			"export DATABASE_URL=postgres://yaptide:secret@db:5432/yaptide",

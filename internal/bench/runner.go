@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -304,16 +305,18 @@ func (r *runner) measure(ctx context.Context, w WorkloadID, clients int, open Op
 	return runWorkload(ctx, w, env, impl, counter)
 }
 
-// warm opens the clients' connections before timing starts, as a running service has them open.
+// warm opens the clients' connections (as many as the pool allows) before timing starts, as a running
+// service has them open.
 func warm(ctx context.Context, impl Impl, clients int) error {
 	pool := impl.Pool()
 	if pool == nil {
 		return nil
 	}
-	conns := make([]*pgxpool.Conn, clients)
-	errs := make([]error, clients)
+	n := min(clients, int(pool.Config().MaxConns))
+	conns := make([]*pgxpool.Conn, n)
+	errs := make([]error, n)
 	var wg sync.WaitGroup
-	for i := range clients {
+	for i := range n {
 		wg.Go(func() { conns[i], errs[i] = pool.Acquire(ctx) })
 	}
 	wg.Wait()
@@ -345,7 +348,7 @@ func describe(m Measurement) string {
 	res := m.Result
 	text := fmt.Sprintf("%-8s %5d ops in %6.3fs = %8.1f ops/s, %.2f round trips/op", m.Impl, res.Ops,
 		res.Seconds(), res.OpsPerSecond(), res.RoundTripsPerOp())
-	if mb := res.MBPerSecond(); mb == mb {
+	if mb := res.MBPerSecond(); !math.IsNaN(mb) {
 		text += fmt.Sprintf(", %.1f MB/s", mb)
 	}
 	if m.Heap != nil {

@@ -85,20 +85,30 @@ func (s *scratchServer) buildTemplate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("bench: migrate template: %w", err)
 	}
-	st, err := store.Open(ctx, url, store.WithMaxConns(1))
+	userID, err := prepareDatabase(ctx, url)
 	if err != nil {
 		return err
+	}
+	s.userID = userID
+	return nil
+}
+
+// prepareDatabase adds what every workload's database starts with to the migrated database at url: the
+// password user "bench" and the cluster "ares". It returns the user's id.
+func prepareDatabase(ctx context.Context, url string) (int32, error) {
+	st, err := store.Open(ctx, url, store.WithMaxConns(1))
+	if err != nil {
+		return 0, err
 	}
 	defer st.Close()
 	user, err := st.CreatePasswordUser(ctx, benchUser, benchPassword)
 	if err != nil {
-		return fmt.Errorf("bench: create user %s: %w", benchUser, err)
+		return 0, fmt.Errorf("bench: create user %s: %w", benchUser, err)
 	}
 	if _, err := st.CreateCluster(ctx, benchCluster); err != nil {
-		return fmt.Errorf("bench: create cluster %s: %w", benchCluster, err)
+		return 0, fmt.Errorf("bench: create cluster %s: %w", benchCluster, err)
 	}
-	s.userID = user.ID
-	return nil
+	return user.ID, nil
 }
 
 // clone creates a fresh copy of the template for one measured run and returns its name and URL.

@@ -1,0 +1,97 @@
+package bench
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestResultLine(t *testing.T) {
+	t.Parallel()
+	w2 := Result{Workload: W2, Clients: 8, Ops: 8000, Elapsed: 3130 * time.Millisecond, RoundTrips: 8000}
+	assert.Equal(t,
+		`{"workload":"W2","clients":8,"ops":8000,"seconds":3.13,"ops_per_s":2555.9,"round_trips_per_op":1.0,"mb_per_s":null}`,
+		string(w2.Line()), "WORKLOADS.md's example line")
+
+	w3 := Result{Workload: W3, Clients: 1, Ops: 25, Elapsed: 500 * time.Millisecond, RoundTrips: 25, PayloadBytes: ResultsFileSize}
+	assert.Equal(t,
+		`{"workload":"W3","clients":1,"ops":25,"seconds":0.5,"ops_per_s":50.0,"round_trips_per_op":1.0,"mb_per_s":128.21}`,
+		string(w3.Line()), "mb_per_s is the file size times ops over seconds, in 10^6 bytes")
+
+	uncounted := Result{Workload: W1, Clients: 1, Ops: 3, Elapsed: time.Second, RoundTrips: -1}
+	assert.Contains(t, string(uncounted.Line()), `"round_trips_per_op":null`)
+	assert.Contains(t, string(Result{Workload: W5, Clients: 1}.Line()), `"seconds":0.0,"ops_per_s":null`)
+}
+
+func TestJSONNumber(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		x        float64
+		decimals int
+		want     string
+	}{{1, 2, "1.0"}, {2.0 / 3, 2, "0.67"}, {1234.56, 1, "1234.6"}, {0.0004, 3, "0.0"}, {1e21, 1, "1000000000000000000000.0"}} {
+		assert.Equal(t, c.want, jsonNumber(c.x, c.decimals), "%v", c.x)
+	}
+}
+
+func TestParseWorkloadsAndClients(t *testing.T) {
+	t.Parallel()
+	ids, err := ParseWorkloads(" w4, W2 ,W4")
+	require.NoError(t, err)
+	assert.Equal(t, []WorkloadID{W2, W4}, ids, "run order, each once, any case")
+	ids, err = ParseWorkloads("")
+	require.NoError(t, err)
+	assert.Equal(t, AllWorkloads(), ids)
+	_, err = ParseWorkloads("W6")
+	assert.ErrorIs(t, err, ErrConfig)
+
+	counts, err := ParseClients("8,1,8")
+	require.NoError(t, err)
+	assert.Equal(t, []int{1, 8}, counts)
+	counts, err = ParseClients("")
+	require.NoError(t, err)
+	assert.Equal(t, DefaultClients(), counts)
+	for _, bad := range []string{"0", "-1", "65", "x", "1.5", "8 clients"} {
+		_, err := ParseClients(bad)
+		assert.ErrorIs(t, err, ErrConfig, bad)
+	}
+}
+
+func TestConfigRefusedBeforeConnecting(t *testing.T) {
+	t.Parallel()
+	fixtures := &Fixtures{}
+	for name, cfg := range map[string]Config{
+		"no server":        {Fixtures: fixtures},
+		"no fixtures":      {ServerURL: "postgres://nowhere.invalid/x"},
+		"unknown workload": {ServerURL: "postgres://nowhere.invalid/x", Fixtures: fixtures, Workloads: []WorkloadID{"W9"}},
+		"client count":     {ServerURL: "postgres://nowhere.invalid/x", Fixtures: fixtures, Clients: []int{0}},
+		"repeat":           {ServerURL: "postgres://nowhere.invalid/x", Fixtures: fixtures, Repeat: -1},
+		"size":             {ServerURL: "postgres://nowhere.invalid/x", Fixtures: fixtures, Sizes: Sizes{SubmitOps: 1}},
+	} {
+		_, err := Run(t.Context(), cfg)
+		assert.ErrorIs(t, err, ErrConfig, name)
+	}
+}
+
+func TestFixtures(t *testing.T) {
+	t.Parallel()
+	dir, err := FindFixtures("", nil)
+	require.NoError(t, err, "the shared fixtures are beside the repository")
+	f, err := LoadFixtures(dir)
+	require.NoError(t, err)
+	assert.Equal(t, ResultsFileSize, len(f.Results), "the results file WORKLOADS.md sizes")
+	assert.Equal(t, 4, f.Estimators)
+	assert.Equal(t, 21, f.Pages)
+	assert.True(t, json.Valid(f.Input))
+
+	_, err = FindFixtures(t.TempDir()+"/missing", nil)
+	assert.ErrorIs(t, err, ErrFixtures)
+	_, err = FindFixtures("", func(string) string { return t.TempDir() + "/missing" })
+	assert.ErrorIs(t, err, ErrFixtures, "$YAPSTORE_FIXTURES wins and must exist")
+	_, err = LoadFixtures(t.TempDir())
+	assert.True(t, errors.Is(err, ErrFixtures), "an empty directory: %v", err)
+}
