@@ -19,15 +19,9 @@ func (s *Store) ListAllSimulations(ctx context.Context, userID *int32) ([]Simula
 	if err != nil {
 		return nil, mapError(err)
 	}
-	sims := make([]Simulation, 0, len(rows))
-	for _, r := range rows {
-		sim, err := simulationFromRow(simulationRow(r))
-		if err != nil {
-			return nil, err
-		}
-		sims = append(sims, sim)
-	}
-	return sims, nil
+	return convertRows(rows, func(r dbsqlc.ListSimulationsRow) (Simulation, error) {
+		return simulationFromRow(simulationRow(r))
+	})
 }
 
 // ListTasksOfSimulations returns the tasks of the simulations whose ids are in simulationIDs, ordered by
@@ -42,15 +36,9 @@ func (s *Store) ListTasksOfSimulations(ctx context.Context, simulationIDs []int3
 	if err != nil {
 		return nil, mapError(err)
 	}
-	tasks := make([]Task, 0, len(rows))
-	for _, r := range rows {
-		t, err := taskFromRow(taskRow(r))
-		if err != nil {
-			return nil, err
-		}
-		tasks = append(tasks, t)
-	}
-	return tasks, nil
+	return convertRows(rows, func(r dbsqlc.ListTasksOfSimulationsRow) (Task, error) {
+		return taskFromRow(taskRow(r))
+	})
 }
 
 // DeleteTask deletes task number (its task_id) of the simulation with id simulationID, together with its

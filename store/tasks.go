@@ -55,15 +55,7 @@ func (s *Store) ListTasks(ctx context.Context, simulationID int32, states ...Sta
 	if err != nil {
 		return nil, mapError(err)
 	}
-	tasks := make([]Task, 0, len(rows))
-	for _, r := range rows {
-		t, err := taskFromRow(taskRow(r))
-		if err != nil {
-			return nil, err
-		}
-		tasks = append(tasks, t)
-	}
-	return tasks, nil
+	return convertRows(rows, func(r dbsqlc.ListTasksRow) (Task, error) { return taskFromRow(taskRow(r)) })
 }
 
 // TaskUpdate holds a worker's progress report for one task; nil fields are left as they are.

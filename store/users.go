@@ -214,15 +214,7 @@ func (s *Store) ListUsers(ctx context.Context, provider AuthProvider) ([]User, e
 	if err != nil {
 		return nil, mapError(err)
 	}
-	users := make([]User, 0, len(rows))
-	for _, r := range rows {
-		u, err := userFromRow(userRow(r))
-		if err != nil {
-			return nil, err
-		}
-		users = append(users, u)
-	}
-	return users, nil
+	return convertRows(rows, func(r dbsqlc.ListUsersRow) (User, error) { return userFromRow(userRow(r)) })
 }
 
 // DeleteUserOption changes what DeleteUser does.
