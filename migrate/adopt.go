@@ -279,21 +279,18 @@ func alembicRevision(ctx context.Context, conn *sql.Conn) (string, error) {
 
 // adoptInTx fixes the defaults and records the baseline in one transaction, after checking, inside a
 // savepoint that is rolled back, that every pending file applies to the rows there.
-func (m *Migrator) adoptInTx(ctx context.Context, conn *sql.Conn, res *AdoptResult) (err error) {
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("migrate: begin transaction: %w", err)
+func (m *Migrator) adoptInTx(ctx context.Context, conn *sql.Conn, res *AdoptResult) error {
+	if err := inTx(ctx, conn, func(tx *sql.Tx) error { return m.adopt(ctx, tx, res) }); err != nil {
+		return fmt.Errorf("migrate: %w", err)
 	}
-	defer func() {
-		if err != nil {
-			if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
-				err = errors.Join(err, fmt.Errorf("migrate: roll back: %w", rerr))
-			}
-		}
-	}()
+	return nil
+}
+
+// adopt is adoptInTx's work inside its transaction.
+func (m *Migrator) adopt(ctx context.Context, tx *sql.Tx, res *AdoptResult) error {
 	for _, q := range res.FixSQL {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("migrate: add missing default: %w", err)
+			return fmt.Errorf("add missing default: %w", err)
 		}
 	}
 	revs := &revisionStore{db: tx, schema: m.revisionSchema}
@@ -315,7 +312,7 @@ func (m *Migrator) adoptInTx(ctx context.Context, conn *sql.Conn, res *AdoptResu
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT yapstore_adopt_check"); err != nil {
-		return fmt.Errorf("migrate: savepoint: %w", err)
+		return fmt.Errorf("savepoint: %w", err)
 	}
 	for _, f := range pending {
 		info := m.dir.fileInfo(f)
@@ -328,10 +325,7 @@ func (m *Migrator) adoptInTx(ctx context.Context, conn *sql.Conn, res *AdoptResu
 		}
 	}
 	if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT yapstore_adopt_check"); err != nil {
-		return fmt.Errorf("migrate: roll back the check: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("migrate: commit: %w", err)
+		return fmt.Errorf("roll back the check: %w", err)
 	}
 	return nil
 }

@@ -257,31 +257,23 @@ func dataLoss(ctx context.Context, conn *sql.Conn, changes []schema.Change, targ
 }
 
 // rollBackInTx runs the planned statements and removes the reverted history rows in one transaction.
-func (m *Migrator) rollBackInTx(ctx context.Context, conn *sql.Conn, res *DownResult) (err error) {
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("migrate: begin transaction: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
-				err = errors.Join(err, fmt.Errorf("migrate: roll back: %w", rerr))
+func (m *Migrator) rollBackInTx(ctx context.Context, conn *sql.Conn, res *DownResult) error {
+	err := inTx(ctx, conn, func(tx *sql.Tx) error {
+		for _, q := range res.SQL {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("roll back to %s: statement %q: %w", res.To, q, err)
 			}
 		}
-	}()
-	for _, q := range res.SQL {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("migrate: roll back to %s: statement %q: %w", res.To, q, err)
+		revs := &revisionStore{db: tx, schema: m.revisionSchema}
+		for _, r := range res.Reverted {
+			if err := revs.DeleteRevision(ctx, r.Version); err != nil {
+				return err
+			}
 		}
-	}
-	revs := &revisionStore{db: tx, schema: m.revisionSchema}
-	for _, r := range res.Reverted {
-		if err := revs.DeleteRevision(ctx, r.Version); err != nil {
-			return err
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("migrate: commit: %w", err)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil
 }

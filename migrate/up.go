@@ -254,25 +254,8 @@ func (m *Migrator) applyFile(ctx context.Context, conn *sql.Conn, f atlasmigrate
 
 // executeInTx runs f with Atlas's executor inside one transaction on conn, the history row included, and
 // commits. On error the transaction is rolled back: neither the schema change nor its history row stays.
-func (m *Migrator) executeInTx(ctx context.Context, conn *sql.Conn, f atlasmigrate.File) (err error) {
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
-				err = errors.Join(err, fmt.Errorf("roll back: %w", rerr))
-			}
-		}
-	}()
-	if err := m.execute(ctx, tx, f); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
+func (m *Migrator) executeInTx(ctx context.Context, conn *sql.Conn, f atlasmigrate.File) error {
+	return inTx(ctx, conn, func(tx *sql.Tx) error { return m.execute(ctx, tx, f) })
 }
 
 // execute runs f with Atlas's executor on db (a connection or a transaction), recording it in the history.
