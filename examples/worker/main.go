@@ -15,9 +15,8 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"sync"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/yapstore/yapstore/examples/internal/demo"
 	"github.com/yapstore/yapstore/store"
@@ -70,15 +69,27 @@ func run(ctx context.Context) (err error) {
 	fmt.Printf("simulation %s queued with %d tasks\n", sim.JobID, tasks)
 
 	// Each task runs on a worker of its own and reports progress; each report is one statement.
-	workers, workersCtx := errgroup.WithContext(ctx)
+	// The first worker that fails stops the others.
+	workersCtx, stopWorkers := context.WithCancel(ctx)
+	defer stopWorkers()
+	var workers sync.WaitGroup
+	failures := make([]error, tasks)
 	for number := range int32(tasks) {
-		workers.Go(func() error { return runTask(workersCtx, s, sim.ID, number) })
+		workers.Go(func() {
+			if err := runTask(workersCtx, s, sim.ID, number); err != nil {
+				failures[number] = err
+				stopWorkers()
+			}
+		})
 	}
 
 	// Meanwhile the service answers status requests: it derives the simulation's state from its tasks and
 	// records it, until the tasks are done.
 	done := make(chan error, 1)
-	go func() { done <- workers.Wait() }()
+	go func() {
+		workers.Wait()
+		done <- errors.Join(failures...)
+	}()
 	ticker := time.NewTicker(40 * time.Millisecond)
 	defer ticker.Stop()
 	for running := true; running; {
