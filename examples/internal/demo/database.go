@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	tclog "github.com/testcontainers/testcontainers-go/log"
 
 	"github.com/yapstore/yapstore/pgserver"
 )
@@ -31,6 +32,9 @@ type Database struct {
 // Progress goes to logf. The caller must Close the Database to drop it and stop a server started for it. It
 // fails when no server can be found or started, or when the role cannot create databases.
 func OpenDatabase(ctx context.Context, prefix string, logf func(format string, args ...any)) (*Database, error) {
+	// The examples print their own progress; testcontainers' banner about the Docker engine would only be
+	// noise. This is a program-wide setting, which a main package may choose and a library must not.
+	tclog.SetDefault(tclog.NewNoopLogger())
 	opts := pgserver.EnvOptions("DATABASE_URL")
 	opts.URLVar = "DATABASE_URL"
 	if opts.URL == "" {
