@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -27,8 +28,9 @@ func (s *Store) SaveLogfiles(ctx context.Context, simulationID int32, files map[
 // worker posts: it must be a JSON object, stored as written (compacted or not), else ErrInvalid is returned
 // before anything is sent.
 func (s *Store) SaveLogfilesJSON(ctx context.Context, simulationID int32, files json.RawMessage) error {
-	var object map[string]json.RawMessage
-	if err := json.Unmarshal(files, &object); err != nil || object == nil {
+	// compressText checks that the text is exactly one JSON value; its first byte tells whether it is an
+	// object, without parsing the (possibly large) logs a second time.
+	if trimmed := bytes.TrimLeft(files, " \t\r\n"); len(trimmed) == 0 || trimmed[0] != '{' {
 		return invalidf("log files must be one JSON object")
 	}
 	blob, err := s.compressText("log files", files)
