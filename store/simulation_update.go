@@ -29,12 +29,9 @@ func (s *Store) UpdateSimulation(ctx context.Context, id int32, u SimulationUpda
 		ID: id, StartTime: u.StartTime, EndTime: u.EndTime, MergeID: u.MergeID, JobDir: u.JobDir,
 		ArrayID: u.ArrayID, CollectID: u.CollectID,
 	}
-	if u.State != nil {
-		if !u.State.Valid() {
-			return Simulation{}, false, invalidf("unknown state %q", *u.State)
-		}
-		state := string(*u.State)
-		params.JobState = &state
+	var err error
+	if params.JobState, err = stateParam(u.State); err != nil {
+		return Simulation{}, false, err
 	}
 	if err := checkTextFields(u.MergeID, u.JobDir); err != nil {
 		return Simulation{}, false, err

@@ -154,13 +154,9 @@ func (s *Store) ReportTaskProgress(ctx context.Context, simulationID, number int
 // checkTaskUpdate validates u (a known state, no negative number, text the database takes) and returns its
 // state as the queries take it.
 func checkTaskUpdate(u TaskUpdate) (*string, error) {
-	var state *string
-	if u.State != nil {
-		if !u.State.Valid() {
-			return nil, invalidf("unknown state %q", *u.State)
-		}
-		text := string(*u.State)
-		state = &text
+	state, err := stateParam(u.State)
+	if err != nil {
+		return nil, err
 	}
 	for _, f := range [...]struct {
 		name  string

@@ -107,3 +107,16 @@ func stateStrings(states []State) ([]string, error) {
 	}
 	return out, nil
 }
+
+// stateParam converts an optional state to the optional text an update query takes, refusing an unknown
+// state with ErrInvalid.
+func stateParam(st *State) (*string, error) {
+	if st == nil {
+		return nil, nil
+	}
+	if !st.Valid() {
+		return nil, invalidf("unknown state %q", *st)
+	}
+	text := string(*st)
+	return &text, nil
+}
