@@ -139,8 +139,6 @@ var improvementConstraints = []constraint{
 	{"Simulation", "Simulation_input_type_check", "c", "input_type", "", ""},
 	{"Simulation", "Simulation_sim_type_check", "c", "sim_type", "", ""},
 	{"Simulation", "Simulation_job_state_check", "c", "job_state", "", ""},
-	{"Task", "Task_platform_check", "c", "platform", "", ""},
-	{"Task", "Task_task_state_check", "c", "task_state", "", ""},
 }
 
 // improvementIndexes are the plain (non-constraint) indexes the later migrations add: table → index → columns.

@@ -33,9 +33,8 @@ CREATE TABLE "BatchTask" (
 
 -- yapstore improvements over the production schema (not in the baseline migration).
 -- Lookups by simulation are served by "_simulation_id_task_id_uc".
-
-ALTER TABLE "Task" ADD CONSTRAINT "Task_platform_check"
-  CHECK ("platform" IN ('DIRECT', 'BATCH'));
-ALTER TABLE "Task" ADD CONSTRAINT "Task_task_state_check"
-  CHECK ("task_state" IN ('UNKNOWN', 'PENDING', 'RUNNING', 'MERGING_QUEUED', 'MERGING_RUNNING', 'CANCELED',
-                          'COMPLETED', 'FAILED'));
+--
+-- "Task" deliberately has no CHECK constraints on platform and task_state, unlike "Simulation": PostgreSQL
+-- rebuilds a table's CHECK expressions from their stored text on every statement that writes the table, and
+-- on the workers' progress UPDATE that doubled the server's CPU per update (about 19 to 37 us, PostgreSQL 15).
+-- The store refuses unknown states and platforms before it writes.

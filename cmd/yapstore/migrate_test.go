@@ -5,7 +5,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io/fs"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -184,17 +186,61 @@ func migrationVersions(t *testing.T) (baseline, latest string) {
 	return versions[0], versions[len(versions)-1]
 }
 
+// migrationSet names the embedded migrations the way the commands print them, so that assertions hold
+// whatever migrations are added later: the files in order, and the versions of the baseline, of the
+// improvements (the second file, whose guard checks the rows already there) and of the latest.
+type migrationSet struct {
+	files                          []string
+	baseline, improvements, latest string
+}
+
+// embeddedMigrations returns the migrationSet of the embedded directory, which holds at least two files.
+func embeddedMigrations(t *testing.T) migrationSet {
+	t.Helper()
+	files, err := fs.Glob(migrations.FS(), "*.sql")
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(files), 2)
+	versions := migrations.Versions()
+	require.Len(t, versions, len(files))
+	return migrationSet{files: files, baseline: versions[0], improvements: versions[1], latest: versions[len(versions)-1]}
+}
+
+// file returns the file name of version.
+func (m migrationSet) file(version string) string {
+	for _, f := range m.files {
+		if strings.HasPrefix(f, version+"_") {
+			return f
+		}
+	}
+	panic("no migration file for version " + version)
+}
+
+// label returns version as the commands print it: "VERSION (description)".
+func (m migrationSet) label(version string) string {
+	description := strings.TrimSuffix(strings.TrimPrefix(m.file(version), version+"_"), ".sql")
+	return version + " (" + description + ")"
+}
+
+// count returns n and noun as the commands print a count: "1 file", "2 files".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 func TestMigrateStatus(t *testing.T) {
 	t.Parallel()
-	baseline, latest := migrationVersions(t)
+	m := embeddedMigrations(t)
+	n := len(m.files)
 
 	// An empty database: everything is pending, exit code 3.
 	empty := emptyMigrateDatabase(t)
 	r := yapDB(t, empty, "migrate", "status")
-	requireFailure(t, r, exitMigrationsPending, "2 migrations pending", "yapstore migrate up")
+	requireFailure(t, r, exitMigrationsPending, count(n, "migration")+" pending", "yapstore migrate up")
 	require.Contains(t, r.stdout, "Current version: none (no migration applied)\n")
 	require.Contains(t, r.stdout, "State:           pending\n")
-	require.Contains(t, r.stdout, "Pending (2 files):\n  "+baseline+"_baseline.sql\n  "+latest+"_improvements.sql\n")
+	require.Contains(t, r.stdout, fmt.Sprintf("Pending (%d files):\n  %s\n", n, strings.Join(m.files, "\n  ")))
 	require.Contains(t, r.stdout, "The database is empty: 'yapstore migrate up' creates the schema.")
 	require.False(t, hasHistory(t, empty), "status changes nothing")
 
@@ -202,12 +248,12 @@ func TestMigrateStatus(t *testing.T) {
 	db := storetest.New(t)
 	r = yapDB(t, db.URL, "migrate", "status")
 	requireOK(t, r)
-	require.Contains(t, r.stdout, "Current version: "+latest+" (improvements)\n")
+	require.Contains(t, r.stdout, "Current version: "+m.label(m.latest)+"\n")
 	require.Contains(t, r.stdout, "State:           up-to-date\n")
-	require.Contains(t, r.stdout, "History (2 rows):\n")
+	require.Contains(t, r.stdout, fmt.Sprintf("History (%d rows):\n", n))
 	require.Contains(t, r.stdout, "Up to date: nothing to do.")
 	rows := tableRows(t, r.stdout[strings.Index(r.stdout, "History"):])
-	require.Equal(t, baseline, rows[0][0])
+	require.Equal(t, m.baseline, rows[0][0])
 	require.Equal(t, "baseline", rows[0][1])
 	require.Equal(t, "applied", rows[0][2])
 
@@ -216,8 +262,8 @@ func TestMigrateStatus(t *testing.T) {
 	requireOK(t, r)
 	decodeJSON(t, r, &st)
 	require.Equal(t, stateUpToDate, st.State)
-	require.Equal(t, latest, st.Current)
-	require.Len(t, st.Applied, 2)
+	require.Equal(t, m.latest, st.Current)
+	require.Len(t, st.Applied, n)
 	require.Empty(t, st.Pending)
 	require.Nil(t, st.Partial)
 
@@ -232,10 +278,10 @@ func TestMigrateStatus(t *testing.T) {
 
 	// A failed file recorded by an earlier run outside a transaction: exit code 4, with the error shown.
 	execSQL(t, db.URL, `UPDATE atlas_schema_revisions.atlas_schema_revisions
-SET applied = 3, error = 'ERROR: boom (SQLSTATE XX000)', error_stmt = 'SELECT boom()' WHERE version = '`+latest+`'`)
+SET applied = 0, error = 'ERROR: boom (SQLSTATE XX000)', error_stmt = 'SELECT boom()' WHERE version = '`+m.latest+`'`)
 	r = yapDB(t, db.URL, "migrate", "status")
-	requireFailure(t, r, exitNeedsAttention, "version "+latest+" failed or was only partly applied")
-	require.Contains(t, r.stdout, "Failed or partly applied: version "+latest+" (improvements) ran 3 of ")
+	requireFailure(t, r, exitNeedsAttention, "version "+m.latest+" failed or was only partly applied")
+	require.Contains(t, r.stdout, "Failed or partly applied: version "+m.label(m.latest)+" ran 0 of ")
 	require.Contains(t, r.stdout, "error: ERROR: boom (SQLSTATE XX000)")
 	require.Contains(t, r.stdout, "SELECT boom()")
 
@@ -246,16 +292,18 @@ SET applied = 3, error = 'ERROR: boom (SQLSTATE XX000)', error_stmt = 'SELECT bo
 
 func TestMigrateUpOnEmptyDatabasePrintsFigures(t *testing.T) {
 	t.Parallel()
-	baseline, latest := migrationVersions(t)
+	m := embeddedMigrations(t)
 	url := emptyMigrateDatabase(t)
 
 	r := yapDB(t, url, "migrate", "up")
 	requireOK(t, r)
 	out := r.stdout
-	require.Contains(t, out, "Database at version none (no migration applied); applying 2 files up to "+latest+" (improvements)\n")
-	require.Regexp(t, `(?m)^Applied `+baseline+`_baseline\.sql: \d+ statements in [0-9.]+[µm]?s$`, out)
-	require.Regexp(t, `(?m)^Applied `+latest+`_improvements\.sql: \d+ statements in [0-9.]+[µm]?s$`, out)
-	require.Contains(t, out, "Migrated from version none (no migration applied) to "+latest+" (improvements).\n")
+	require.Contains(t, out, fmt.Sprintf("Database at version none (no migration applied); applying %d files up to %s\n",
+		len(m.files), m.label(m.latest)))
+	for _, f := range m.files {
+		require.Regexp(t, `(?m)^Applied `+regexp.QuoteMeta(f)+`: \d+ statements? in [0-9.]+[µm]?s$`, out)
+	}
+	require.Contains(t, out, "Migrated from version none (no migration applied) to "+m.label(m.latest)+".\n")
 	require.Regexp(t, `(?m)^Database size: .+ before, .+ after \(\+.+; \d+ -> \d+ bytes\)$`, out)
 	// Every table appears after (the database had none before), with zero rows.
 	table := tableRows(t, out[strings.Index(out, "Database size:"):])
@@ -269,7 +317,7 @@ func TestMigrateUpOnEmptyDatabasePrintsFigures(t *testing.T) {
 	requireOK(t, r)
 	r = yapDB(t, url, "migrate", "up")
 	requireOK(t, r)
-	require.Equal(t, "Nothing to do: the database is at version "+latest+" (improvements).\n", r.stdout)
+	require.Equal(t, "Nothing to do: the database is at version "+m.label(m.latest)+".\n", r.stdout)
 }
 
 func TestMigrateUpToAndJSON(t *testing.T) {
@@ -301,7 +349,7 @@ func TestMigrateUpToAndJSON(t *testing.T) {
 	decodeJSON(t, r, &res)
 	require.Equal(t, baseline, res.From)
 	require.Equal(t, latest, res.To)
-	require.Len(t, res.Applied, 1)
+	require.Len(t, res.Applied, len(migrations.Versions())-1)
 	for _, figures := range []*databaseStatsJSON{res.Before, res.After} {
 		rows := map[string]int64{}
 		for _, tbl := range figures.Tables {
@@ -322,7 +370,12 @@ func TestMigrateUpToAndJSON(t *testing.T) {
 	require.Nil(t, res.Before)
 
 	r = yapDB(t, url, "migrate", "up", "--to", "20200101000000")
-	requireFailure(t, r, 1, "unknown migration version", "20200101000000", "the versions are "+baseline+" (baseline), "+latest+" (improvements)")
+	m := embeddedMigrations(t)
+	labels := make([]string, len(m.files))
+	for i, v := range migrations.Versions() {
+		labels[i] = m.label(v)
+	}
+	requireFailure(t, r, 1, "unknown migration version", "20200101000000", "the versions are "+strings.Join(labels, ", "))
 
 	r = yapDB(t, url, "migrate", "up", "--lock-timeout", "soon")
 	requireFailure(t, r, 2, "want a duration")
@@ -346,7 +399,7 @@ func TestMigrateReport(t *testing.T) {
 	r := yapDB(t, url, "migrate", "report")
 	requireOK(t, r)
 	require.Contains(t, r.stdout, "Version:         "+baseline+" (baseline)\n")
-	require.Contains(t, r.stdout, "State:           pending (1 file pending, latest "+latest+")\n")
+	require.Contains(t, r.stdout, "State:           pending ("+count(len(migrations.Versions())-1, "file")+" pending, latest "+latest+")\n")
 	require.Contains(t, r.stdout, "Alembic:         "+migrate.AlembicHead+"\n")
 	require.Regexp(t, `(?m)^Server:          PostgreSQL \d+`, r.stdout)
 	require.Regexp(t, `(?m)^Database size: .+ \(\d+ bytes\)$`, r.stdout)
@@ -392,7 +445,8 @@ func TestMigrateHelp(t *testing.T) {
 
 func TestMigrateUpFailingFileIsRolledBack(t *testing.T) {
 	t.Parallel()
-	baseline, latest := migrationVersions(t)
+	m := embeddedMigrations(t)
+	baseline, improvements := m.baseline, m.file(m.improvements)
 	url := productionDatabaseURL(t, false, "")
 	requireOK(t, yapDB(t, url, "migrate", "adopt"))
 	// A duplicate page arrives after adopt checked the rows.
@@ -400,8 +454,8 @@ func TestMigrateUpFailingFileIsRolledBack(t *testing.T) {
 	rows := tableDigests(t, url)
 
 	r := yapDB(t, url, "migrate", "up")
-	requireFailure(t, r, 1, latest+"_improvements.sql failed and was rolled back", "stays at version "+baseline+" (baseline)")
-	require.Contains(t, r.stdout, "Migration "+latest+"_improvements.sql failed and was rolled back; the database is at version "+baseline+" (baseline).\n")
+	requireFailure(t, r, 1, improvements+" failed and was rolled back", "stays at version "+baseline+" (baseline)")
+	require.Contains(t, r.stdout, "Migration "+improvements+" failed and was rolled back; the database is at version "+baseline+" (baseline).\n")
 	require.Contains(t, r.stdout, "  duplicate pages: estimator 2 page_number 0 (page ids 3,4)\n")
 	require.Contains(t, r.stdout, "ROWS BEFORE", "the figures are printed even so")
 	require.Equal(t, rows, tableDigests(t, url))
@@ -413,10 +467,10 @@ func TestMigrateUpFailingFileIsRolledBack(t *testing.T) {
 	require.Equal(t, baseline, res.To)
 	require.Empty(t, res.Applied)
 	require.NotNil(t, res.Error)
-	require.Equal(t, latest+"_improvements.sql", res.Error.File)
+	require.Equal(t, improvements, res.Error.File)
 	require.Contains(t, res.Error.Detail, "duplicate pages: estimator 2 page_number 0 (page ids 3,4)")
 	require.NotEmpty(t, res.Error.Hint)
 
 	r = yapDB(t, url, "migrate", "status")
-	requireFailure(t, r, exitMigrationsPending, "1 migration pending")
+	requireFailure(t, r, exitMigrationsPending, count(len(m.files)-1, "migration")+" pending")
 }
