@@ -49,18 +49,21 @@ func startContainer(ctx context.Context, opts Options) (*Server, error) {
 
 	startCtx, cancel := context.WithTimeout(ctx, opts.StartTimeout)
 	defer cancel()
-	ctr, err := postgres.Run(startCtx, opts.Image,
+	customizers := []testcontainers.ContainerCustomizer{
 		logger,
 		testcontainers.WithLabels(map[string]string{ContainerLabel: "true"}),
 		postgres.WithUsername(containerUser),
 		postgres.WithPassword(containerPassword),
 		postgres.WithDatabase(containerDB),
-		// A throwaway server: keep the data in memory, skip durability work (the module adds fsync=off).
-		testcontainers.WithTmpfs(map[string]string{"/var/lib/postgresql/data": "rw"}),
-		testcontainers.WithCmdArgs(throwawaySettings()...),
+		testcontainers.WithCmdArgs(serverSettings(opts.Durable)...),
 		// The port is checked below, from this side, by connecting.
 		testcontainers.WithWaitStrategyAndDeadline(opts.StartTimeout, wait.ForLog(readyLine).WithOccurrence(2)),
-	)
+	}
+	if !opts.Durable {
+		// A throwaway server keeps its data in memory; a durable one on the container's disk.
+		customizers = append(customizers, testcontainers.WithTmpfs(map[string]string{"/var/lib/postgresql/data": "rw"}))
+	}
+	ctr, err := postgres.Run(startCtx, opts.Image, customizers...)
 	terminate := func(ctx context.Context) error {
 		if ctr == nil {
 			return nil

@@ -37,7 +37,7 @@ func startLocal(ctx context.Context, opts Options) (*Server, error) {
 
 	ctx, cancel := context.WithTimeout(ctx, opts.StartTimeout)
 	defer cancel()
-	c, err := startCluster(ctx, binDir, opts.Logf)
+	c, err := startCluster(ctx, binDir, opts.Durable, opts.Logf)
 	if err != nil {
 		return nil, skipErr(ErrLocalFailed, "%s: %v", describeBinDir(binDir), err)
 	}
@@ -60,14 +60,19 @@ type cluster struct {
 	proc  *serverProcess
 }
 
-// startCluster runs initdb in a new temporary directory and starts postgres on a free loopback port. On
-// failure it removes everything it created.
-func startCluster(ctx context.Context, binDir string, logf func(string, ...any)) (_ *cluster, err error) {
+// startCluster runs initdb in a new temporary directory and starts postgres on a free loopback port with
+// serverSettings(durable); a durable cluster's directory is on disk, never in memory. On failure it removes
+// everything it created.
+func startCluster(ctx context.Context, binDir string, durable bool, logf func(string, ...any)) (_ *cluster, err error) {
 	runAs, err := serverAccount()
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp(clusterParentDirs()[0], localDirPattern)
+	parent := clusterParentDirs()[0]
+	if durable {
+		parent = os.TempDir()
+	}
+	dir, err := os.MkdirTemp(parent, localDirPattern)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +100,7 @@ func startCluster(ctx context.Context, binDir string, logf func(string, ...any))
 			return nil, err
 		}
 		logf("pgserver: starting %s on port %d as %s", dataDir, port, runAs)
-		proc, err := startPostgres(binDir, dir, dataDir, port, runAs)
+		proc, err := startPostgres(binDir, dir, dataDir, port, serverSettings(durable), runAs)
 		if err != nil {
 			return nil, err
 		}
@@ -142,8 +147,8 @@ func initCluster(ctx context.Context, binDir, dir, dataDir, password string, run
 	return nil
 }
 
-// startPostgres starts the server of dataDir on port, logging to dir/postgres.log.
-func startPostgres(binDir, dir, dataDir string, port int, runAs *account) (*serverProcess, error) {
+// startPostgres starts the server of dataDir on port with settings, logging to dir/postgres.log.
+func startPostgres(binDir, dir, dataDir string, port int, settings []string, runAs *account) (*serverProcess, error) {
 	logFile, err := os.OpenFile(filepath.Join(dir, "postgres.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, err
@@ -154,9 +159,8 @@ func startPostgres(binDir, dir, dataDir string, port int, runAs *account) (*serv
 		"-p", strconv.Itoa(port),
 		"-c", "listen_addresses=127.0.0.1",
 		"-c", "unix_socket_directories=",
-		"-c", "fsync=off",
 	}
-	cmd := exec.Command(filepath.Join(binDir, exeName("postgres")), append(args, throwawaySettings()...)...)
+	cmd := exec.Command(filepath.Join(binDir, exeName("postgres")), append(args, settings...)...)
 	cmd.Dir = dir
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
@@ -164,12 +168,18 @@ func startPostgres(binDir, dir, dataDir string, port int, runAs *account) (*serv
 	return startProcess(cmd)
 }
 
-// throwawaySettings returns the server options, as postgres command-line arguments, of every server
-// Start starts besides fsync=off: no durability work, and room for many parallel tests' connection pools.
-func throwawaySettings() []string {
+// serverSettings returns the options, as postgres command-line arguments, of a server Start starts: room for
+// many parallel tests' connection pools and, unless durable, no durability work. A durable server states
+// PostgreSQL's defaults explicitly, since the container module turns fsync off before these arguments.
+func serverSettings(durable bool) []string {
+	durability := "off"
+	if durable {
+		durability = "on"
+	}
 	return []string{
-		"-c", "synchronous_commit=off",
-		"-c", "full_page_writes=off",
+		"-c", "fsync=" + durability,
+		"-c", "synchronous_commit=" + durability,
+		"-c", "full_page_writes=" + durability,
 		"-c", "max_connections=300",
 	}
 }

@@ -63,6 +63,12 @@ type Options struct {
 
 	// Logf, when not nil, receives progress messages (including testcontainers' own). Nil discards them.
 	Logf func(format string, args ...any)
+
+	// Durable makes a container or local server keep PostgreSQL's own durability settings (fsync,
+	// synchronous_commit and full_page_writes on) and its data on disk, so that a commit waits for the disk
+	// as on a production server, as benchmarks need. By default servers skip that work, which tests do not
+	// need. A server given by URL runs as it is configured.
+	Durable bool
 }
 
 // EnvOptions returns Options filled from the environment: URL from the variable urlVar (the caller's

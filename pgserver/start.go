@@ -19,7 +19,8 @@ import (
 //     "nobody"), because PostgreSQL refuses to run as root.
 //
 // Started servers are tuned for throwaway use (fsync, synchronous_commit and full_page_writes off,
-// max_connections 300): data does not survive a crash, which is what tests and demos want. The returned
+// max_connections 300): data does not survive a crash, which is what tests and demos want; with
+// Options.Durable they keep PostgreSQL's durability settings instead. The returned
 // Server says which path was taken and why earlier ones were skipped; the caller must call its Stop method
 // when done.
 //

@@ -214,6 +214,39 @@ func TestStartContainer(t *testing.T) {
 	requireGone(t, srv.URL())
 }
 
+// TestStartDurable starts a local and a container server with Options.Durable: both keep PostgreSQL's
+// durability settings. A path this machine cannot take passes when Start says why, as in the tests above,
+// unless YAPSTORE_TEST_SERVER asks for it.
+func TestStartDurable(t *testing.T) {
+	t.Parallel()
+	env := pgserver.EnvOptions("UNUSED_URL")
+	for _, kind := range []pgserver.Kind{pgserver.KindLocal, pgserver.KindContainer} {
+		t.Run(string(kind), func(t *testing.T) {
+			t.Parallel()
+			opts := pgserver.Options{Kinds: []pgserver.Kind{kind}, Image: env.Image, Durable: true}
+			srv, err := pgserver.Start(t.Context(), opts)
+			if err != nil {
+				var noServer *pgserver.NoServerError
+				if slices.Contains(env.Kinds, kind) || !errors.As(err, &noServer) {
+					t.Fatalf("Start(%s, durable) = %v", kind, err)
+				}
+				t.Logf("no %s server on this machine, as Start reports: %v", kind, noServer)
+				return
+			}
+			stopAtEnd(t, srv)
+			got := query[string](t, srv.URL(), `SELECT current_setting('fsync') || ' ' ||
+				current_setting('synchronous_commit') || ' ' || current_setting('full_page_writes')`)
+			if got != "on on on" {
+				t.Fatalf("fsync, synchronous_commit, full_page_writes = %q, want %q", got, "on on on")
+			}
+			if dir := query[string](t, srv.URL(), "SHOW data_directory"); kind == pgserver.KindLocal &&
+				!strings.HasPrefix(dir, os.TempDir()) {
+				t.Fatalf("data_directory = %q, want it on disk under %s", dir, os.TempDir())
+			}
+		})
+	}
+}
+
 // TestStartFallsThroughMissingImage asks for an image that exists nowhere: Start must go on to the local
 // binaries and say why it skipped the container.
 func TestStartFallsThroughMissingImage(t *testing.T) {
