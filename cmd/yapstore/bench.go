@@ -21,7 +21,7 @@ const defaultBenchRepeat = 3
 func benchCommand() *cli.Command {
 	var (
 		only, clients, fixtures, pgbench string
-		compare                          bool
+		compare, noFsync                 bool
 		repeat                           *int32
 	)
 	return &cli.Command{
@@ -33,14 +33,17 @@ func benchCommand() *cli.Command {
 clients), W3 results ingest, W4 results read, W5 list — each on a fresh scratch database created beside the
 configured one (and dropped at the end; the configured database itself is not touched), and prints one JSON
 line per workload on standard output as WORKLOADS.md defines it, with a progress line on standard error.
-With no database configured it starts a throwaway PostgreSQL server.
+With no database configured it starts a throwaway PostgreSQL server that, unlike the tests' servers, keeps
+PostgreSQL's durability settings (fsync and synchronous_commit on, data on disk), so that a commit costs
+what it costs in production; --no-fsync starts it without them, as the tests do.
 
 --compare also runs, in the same process on the same server, the floor: a minimal hand-written pgx
 implementation of the same operations (fewest round trips; blobs through package compress, so that the
 comparison is about the data layer) and, for W2, the server's single-row UPDATE rate at the same client
 count (pgbench with a one-row UPDATE script, or a minimal Go loop when pgbench is missing). After each
 workload's line it prints a line keyed "compare" with yapstore's throughput as a ratio of each and the peak
-heap of W3 and W4 against the payload.
+heap of W3 and W4 against the payload; W2's also names the server's fsync and synchronous_commit settings,
+on which the update rate depends most.
 
 Each workload is measured --repeat times (default 3), the implementations taking turns, and the lines
 report the run of median throughput; the progress lines list every run.`,
@@ -52,6 +55,7 @@ report the run of median throughput; the progress lines list every run.`,
 			fs.StringVar(&fixtures, "fixtures", "DIR",
 				"the shared fixtures (default $YAPSTORE_FIXTURES, else ../shared/fixtures beside the repository)")
 			fs.StringVar(&pgbench, "pgbench", "PATH", `pgbench for the server's update rate ("none": a Go loop; default: found on this machine)`)
+			fs.BoolVar(&noFsync, "no-fsync", "start the throwaway server without durability (fsync, synchronous_commit off), as tests do")
 		},
 		Examples: []string{
 			"yapstore bench --compare",
@@ -85,7 +89,7 @@ report the run of median throughput; the progress lines list every run.`,
 			serverURL, source, err := env.DatabaseURL()
 			switch {
 			case errors.Is(err, cli.ErrNoDatabase):
-				url, stop, err := benchServer(ctx, env)
+				url, stop, err := benchServer(ctx, env, !noFsync)
 				if err != nil {
 					return err
 				}
@@ -93,6 +97,8 @@ report the run of median throughput; the progress lines list every run.`,
 				serverURL, source = url, "a throwaway server"
 			case err != nil:
 				return err
+			case noFsync:
+				return cli.Usagef("--no-fsync: applies to the throwaway server only, not to %s", source)
 			}
 			fmt.Fprintf(env.Stderr, "bench: server %s (from %s), fixtures %s\n", cli.RedactURL(serverURL), source, dir)
 			_, err = bench.Run(ctx, bench.Config{
@@ -111,13 +117,18 @@ report the run of median throughput; the progress lines list every run.`,
 	}
 }
 
-// benchServer starts a throwaway PostgreSQL server for a bench run and returns its URL and the function
-// that stops it.
-func benchServer(ctx context.Context, env *cli.Env) (string, func(), error) {
+// benchServer starts a throwaway PostgreSQL server for a bench run, durable (pgserver.Options.Durable) or
+// not, and returns its URL and the function that stops it.
+func benchServer(ctx context.Context, env *cli.Env, durable bool) (string, func(), error) {
 	opts := pgserver.EnvOptions("DATABASE_URL")
 	opts.URL = ""
 	opts.Logf = env.Debugf
-	fmt.Fprintln(env.Stderr, "bench: no database configured: starting a throwaway PostgreSQL server")
+	opts.Durable = durable
+	kind := "a durable"
+	if !durable {
+		kind = "an fsync-off"
+	}
+	fmt.Fprintf(env.Stderr, "bench: no database configured: starting %s throwaway PostgreSQL server\n", kind)
 	srv, err := startServer(ctx, opts)
 	if err != nil {
 		return "", nil, fmt.Errorf("start a throwaway PostgreSQL server: %w", err)

@@ -34,6 +34,9 @@ type Comparison struct {
 	ServerUpdateOpsPerS *float64 `json:"server_update_ops_per_s,omitempty"`
 	ServerUpdateTool    string   `json:"server_update_tool,omitempty"`
 	RatioToServer       *float64 `json:"ratio_to_server,omitempty"`
+	// W2 only: the server's durability settings, on which its update rate depends most, e.g.
+	// "fsync=on synchronous_commit=on".
+	ServerSettings string `json:"server_settings,omitempty"`
 	// W3 and W4 only: peak heap growth during one operation, in bytes and as a multiple of the payload's
 	// size (the goal is under HeapGoal), for yapstore and the floor.
 	YapstorePeakHeap   *uint64  `json:"yapstore_peak_heap_bytes,omitempty"`
@@ -59,6 +62,7 @@ func compare(ours, floor Measurement, server *ServerRate) Comparison {
 	if server != nil {
 		c.ServerUpdateOpsPerS = finite(round(server.OpsPerS, 1))
 		c.ServerUpdateTool = server.Tool
+		c.ServerSettings = server.Settings
 		c.RatioToServer = finite(round(ours.Result.OpsPerSecond()/server.OpsPerS, 3))
 		c.GoalsMet = c.GoalsMet && c.RatioToServer != nil && *c.RatioToServer >= ServerGoal &&
 			c.YapstoreRoundTrips != nil && *c.YapstoreRoundTrips == 1

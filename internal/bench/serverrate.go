@@ -33,6 +33,9 @@ type ServerRate struct {
 	OpsPerS float64
 	Tool    string // ToolPgbench or ToolGoLoop
 	Note    string // why the Go loop was used, when it was
+	// Settings are the server's durability settings, "fsync=… synchronous_commit=…": with both off a commit
+	// does not wait for the disk, and the rate measures CPU alone.
+	Settings string
 }
 
 // serverRateRowsPerClient is how many rows each client updates, as W2's client owns one simulation's 100
@@ -79,7 +82,11 @@ func measureServerRate(ctx context.Context, url string, clients, updates int, pg
 	if err != nil {
 		return rate, fmt.Errorf("%w: %v", ErrServerRate, err)
 	}
-	_, err = conn.Exec(ctx, fmt.Sprintf(serverRateTableSQL, clients*serverRateRowsPerClient))
+	err = conn.QueryRow(ctx, `SELECT 'fsync=' || current_setting('fsync') ||
+		' synchronous_commit=' || current_setting('synchronous_commit')`).Scan(&rate.Settings)
+	if err == nil {
+		_, err = conn.Exec(ctx, fmt.Sprintf(serverRateTableSQL, clients*serverRateRowsPerClient))
+	}
 	_ = conn.Close(ctx)
 	if err != nil {
 		return rate, fmt.Errorf("%w: create table: %v", ErrServerRate, err)

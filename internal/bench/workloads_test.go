@@ -216,6 +216,7 @@ func TestRunCompare(t *testing.T) {
 		switch c["compare"] {
 		case "W2":
 			assert.Positive(t, c["ratio_to_server"])
+			assert.Regexp(t, `^fsync=(on|off) synchronous_commit=\w+$`, c["server_settings"])
 		case "W3", "W4":
 			assert.Positive(t, c["yapstore_peak_heap_x_payload"])
 		}
@@ -240,6 +241,11 @@ func TestServerRateGoLoop(t *testing.T) {
 	assert.Equal(t, ToolGoLoop, rate.Tool)
 	assert.Equal(t, 300, rate.Updates)
 	assert.Positive(t, rate.OpsPerS)
+	var settings string
+	require.NoError(t, db.Pool.QueryRow(context.Background(),
+		`SELECT format('fsync=%s synchronous_commit=%s', current_setting('fsync'), current_setting('synchronous_commit'))`).
+		Scan(&settings))
+	assert.Equal(t, settings, rate.Settings)
 	var total int
 	require.NoError(t, db.Pool.QueryRow(context.Background(), `SELECT sum(n) FROM bench_update_row`).Scan(&total))
 	assert.Equal(t, 300, total, "every update reached a row")
