@@ -49,7 +49,7 @@ func TestMigrateDownThenUpRoundTrips(t *testing.T) {
 	var reverted strings.Builder
 	for i := len(m.files) - 1; i > 0; i-- {
 		version := migrations.Versions()[i]
-		fmt.Fprintf(&reverted, "  %s %s\n", version, strings.TrimSuffix(strings.TrimPrefix(m.files[i], version+"_"), ".sql"))
+		fmt.Fprintf(&reverted, "  %s %s\n", version, m.description(version))
 	}
 	url := productionDatabaseURL(t, false, "")
 	requireOK(t, yapDB(t, url, "migrate", "adopt"))

@@ -215,10 +215,14 @@ func (m migrationSet) file(version string) string {
 	panic("no migration file for version " + version)
 }
 
+// description returns the description part of version's file name, e.g. "baseline".
+func (m migrationSet) description(version string) string {
+	return strings.TrimSuffix(strings.TrimPrefix(m.file(version), version+"_"), ".sql")
+}
+
 // label returns version as the commands print it: "VERSION (description)".
 func (m migrationSet) label(version string) string {
-	description := strings.TrimSuffix(strings.TrimPrefix(m.file(version), version+"_"), ".sql")
-	return version + " (" + description + ")"
+	return version + " (" + m.description(version) + ")"
 }
 
 // count returns n and noun as the commands print a count: "1 file", "2 files".
