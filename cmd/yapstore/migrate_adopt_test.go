@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/yapstore/yapstore/cmd/yapstore/internal/cli"
 	"github.com/yapstore/yapstore/migrate"
 	"github.com/yapstore/yapstore/migrations"
 )
@@ -27,7 +28,7 @@ func TestMigrateAdoptAlembicDatabaseThenUp(t *testing.T) {
 	require.Equal(t, rows, tableDigests(t, url))
 
 	r = yapDB(t, url, "migrate", "status", "--json")
-	requireFailure(t, r, exitMigrationsPending, count(len(m.files)-1, "migration")+" pending")
+	requireFailure(t, r, exitMigrationsPending, cli.Plural(len(m.files)-1, "migration")+" pending")
 	var st statusJSON
 	decodeJSON(t, r, &st)
 	require.Equal(t, baseline, st.Current)

@@ -47,7 +47,7 @@ func TestMigrateUpBackup(t *testing.T) {
 		"install the PostgreSQL client package", "without --backup")
 	require.Empty(t, r.stdout)
 	r = yapDB(t, url, "migrate", "status")
-	requireFailure(t, r, exitMigrationsPending, count(len(migrations.Versions())-1, "migration")+" pending")
+	requireFailure(t, r, exitMigrationsPending, cli.Plural(len(migrations.Versions())-1, "migration")+" pending")
 
 	// pg_dump installed (the tests need the PostgreSQL client package): a restorable dump, then the migration.
 	r = yapDB(t, url, "migrate", "up", "--backup", dump)

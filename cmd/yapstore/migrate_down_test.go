@@ -12,6 +12,7 @@ import (
 	atlasmigrate "ariga.io/atlas/sql/migrate"
 	"github.com/stretchr/testify/require"
 
+	"github.com/yapstore/yapstore/cmd/yapstore/internal/cli"
 	"github.com/yapstore/yapstore/migrations"
 )
 
@@ -84,7 +85,7 @@ func TestMigrateDownThenUpRoundTrips(t *testing.T) {
 	require.Equal(t, "false", queryString(t, url,
 		`SELECT EXISTS (SELECT FROM pg_constraint WHERE conname = '_estimator_id_page_number_uc')::text`))
 	r = yapDB(t, url, "migrate", "status")
-	requireFailure(t, r, exitMigrationsPending, count(len(m.files)-1, "migration")+" pending")
+	requireFailure(t, r, exitMigrationsPending, cli.Plural(len(m.files)-1, "migration")+" pending")
 	require.Contains(t, r.stdout, "Current version: "+baseline+" (baseline)\n")
 
 	r = yapDB(t, url, "migrate", "down", "--to", baseline)

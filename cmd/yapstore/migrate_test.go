@@ -225,14 +225,6 @@ func (m migrationSet) label(version string) string {
 	return version + " (" + m.description(version) + ")"
 }
 
-// count returns n and noun as the commands print a count: "1 file", "2 files".
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
 func TestMigrateStatus(t *testing.T) {
 	t.Parallel()
 	m := embeddedMigrations(t)
@@ -241,7 +233,7 @@ func TestMigrateStatus(t *testing.T) {
 	// An empty database: everything is pending, exit code 3.
 	empty := emptyMigrateDatabase(t)
 	r := yapDB(t, empty, "migrate", "status")
-	requireFailure(t, r, exitMigrationsPending, count(n, "migration")+" pending", "yapstore migrate up")
+	requireFailure(t, r, exitMigrationsPending, cli.Plural(n, "migration")+" pending", "yapstore migrate up")
 	require.Contains(t, r.stdout, "Current version: none (no migration applied)\n")
 	require.Contains(t, r.stdout, "State:           pending\n")
 	require.Contains(t, r.stdout, fmt.Sprintf("Pending (%d files):\n  %s\n", n, strings.Join(m.files, "\n  ")))
@@ -403,7 +395,7 @@ func TestMigrateReport(t *testing.T) {
 	r := yapDB(t, url, "migrate", "report")
 	requireOK(t, r)
 	require.Contains(t, r.stdout, "Version:         "+baseline+" (baseline)\n")
-	require.Contains(t, r.stdout, "State:           pending ("+count(len(migrations.Versions())-1, "file")+" pending, latest "+latest+")\n")
+	require.Contains(t, r.stdout, "State:           pending ("+cli.Plural(len(migrations.Versions())-1, "file")+" pending, latest "+latest+")\n")
 	require.Contains(t, r.stdout, "Alembic:         "+migrate.AlembicHead+"\n")
 	require.Regexp(t, `(?m)^Server:          PostgreSQL \d+`, r.stdout)
 	require.Regexp(t, `(?m)^Database size: .+ \(\d+ bytes\)$`, r.stdout)
@@ -476,5 +468,5 @@ func TestMigrateUpFailingFileIsRolledBack(t *testing.T) {
 	require.NotEmpty(t, res.Error.Hint)
 
 	r = yapDB(t, url, "migrate", "status")
-	requireFailure(t, r, exitMigrationsPending, count(len(m.files)-1, "migration")+" pending")
+	requireFailure(t, r, exitMigrationsPending, cli.Plural(len(m.files)-1, "migration")+" pending")
 }
