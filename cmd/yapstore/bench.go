@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/yapstore/yapstore/cmd/yapstore/internal/cli"
 	"github.com/yapstore/yapstore/internal/bench"
@@ -129,16 +128,9 @@ func benchServer(ctx context.Context, env *cli.Env, durable bool) (string, func(
 		kind = "an fsync-off"
 	}
 	fmt.Fprintf(env.Stderr, "bench: no database configured: starting %s throwaway PostgreSQL server\n", kind)
-	srv, err := startServer(ctx, opts)
+	srv, stop, err := startServer(ctx, env, opts)
 	if err != nil {
-		return "", nil, fmt.Errorf("start a throwaway PostgreSQL server: %w", err)
-	}
-	stop := func() {
-		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		defer cancel()
-		if err := srv.Stop(stopCtx); err != nil {
-			env.Warnf("stop the throwaway server: %v", err)
-		}
+		return "", nil, err
 	}
 	return srv.URL(), stop, nil
 }

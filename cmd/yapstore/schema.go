@@ -110,16 +110,9 @@ func freshDatabase(ctx context.Context, env *cli.Env) (string, func(), error) {
 	opts.URL = ""
 	opts.Logf = env.Debugf
 	env.Logf("Starting a throwaway PostgreSQL server")
-	srv, err := startServer(ctx, opts)
+	srv, stop, err := startServer(ctx, env, opts)
 	if err != nil {
-		return "", nil, fmt.Errorf("start a throwaway PostgreSQL server: %w", err)
-	}
-	stop := func() {
-		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		defer cancel()
-		if err := srv.Stop(stopCtx); err != nil {
-			env.Warnf("stop the throwaway server: %v", err)
-		}
+		return "", nil, err
 	}
 	env.Logf("Using %s; applying the embedded migrations", srv)
 	m, err := migrate.Open(ctx, srv.URL())
@@ -136,9 +129,27 @@ func freshDatabase(ctx context.Context, env *cli.Env) (string, func(), error) {
 	return srv.URL(), stop, nil
 }
 
-// startServer starts a throwaway server. Unless YAPSTORE_TEST_SERVER chooses the paths, it tries the local
-// PostgreSQL binaries before a container: for a command-line tool they start faster and need no image.
-func startServer(ctx context.Context, opts pgserver.Options) (*pgserver.Server, error) {
+// startServer starts a throwaway server and returns it with the function that stops it (warning on env when
+// stopping fails). Unless YAPSTORE_TEST_SERVER chooses the paths, it tries the local PostgreSQL binaries
+// before a container: for a command-line tool they start faster and need no image.
+func startServer(ctx context.Context, env *cli.Env, opts pgserver.Options) (*pgserver.Server, func(), error) {
+	srv, err := startFirstServer(ctx, opts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("start a throwaway PostgreSQL server: %w", err)
+	}
+	stop := func() {
+		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		if err := srv.Stop(stopCtx); err != nil {
+			env.Warnf("stop the throwaway server: %v", err)
+		}
+	}
+	return srv, stop, nil
+}
+
+// startFirstServer starts the first server the paths allow: those YAPSTORE_TEST_SERVER chose, else the local
+// binaries, then a container.
+func startFirstServer(ctx context.Context, opts pgserver.Options) (*pgserver.Server, error) {
 	if opts.Kinds != nil {
 		return pgserver.Start(ctx, opts)
 	}
