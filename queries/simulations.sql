@@ -185,11 +185,14 @@ ORDER BY s.start_time DESC NULLS LAST, s.id DESC;
 -- (COMPLETED, FAILED, CANCELED) is left unchanged; otherwise each given field is set, start_time and end_time
 -- only while unset, merge_id only on a DIRECT simulation and the batch fields only on a BATCH simulation.
 -- Returns the row after the update (merge_id as it was before, new_merge_id when it changed) and whether it
--- was applied; no row means no such simulation.
+-- was applied; no row means no such simulation. The simulation is id when given, else the one with job_id
+-- (the lookup by job id runs only then: the subquery is evaluated lazily, so either way it is one index scan
+-- of the primary key).
 WITH cur AS (
     SELECT s.id, s.job_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED') AS open
     FROM "Simulation" s
-    WHERE s.id = @id
+    WHERE s.id = coalesce(sqlc.narg(id)::int,
+                          (SELECT j.id FROM "Simulation" j WHERE j.job_id = sqlc.narg(job_id)::text))
     FOR UPDATE
 ), sim AS (
     UPDATE "Simulation" s SET

@@ -25,20 +25,64 @@ type SimulationUpdate struct {
 // whether the update was applied (false: the simulation was already terminal). It returns ErrInvalid, before
 // sending anything, for an unknown state, and ErrNotFound when there is no such simulation.
 func (s *Store) UpdateSimulation(ctx context.Context, id int32, u SimulationUpdate) (Simulation, bool, error) {
+	params, err := simulationUpdateParams(u)
+	if err != nil {
+		return Simulation{}, false, err
+	}
+	params.ID = &id
+	row, err := s.q.UpdateSimulationState(ctx, s.db, params)
+	updated, err := simulationUpdated(row, err, "simulation %d", id)
+	return updated.Simulation, updated.Applied, err
+}
+
+// UpdateSimulationByJobID is UpdateSimulation for the simulation with the given job id, the key the
+// platform's workers and clusters report by. It costs the same single statement. It returns ErrNotFound when
+// no simulation has that job id.
+func (s *Store) UpdateSimulationByJobID(ctx context.Context, jobID string, u SimulationUpdate) (Simulation, bool, error) {
+	params, err := simulationUpdateByJobIDParams(jobID, u)
+	if err != nil {
+		return Simulation{}, false, err
+	}
+	row, err := s.q.UpdateSimulationState(ctx, s.db, params)
+	updated, err := simulationUpdated(row, err, "simulation %q", jobID)
+	return updated.Simulation, updated.Applied, err
+}
+
+// UpdatedSimulation is the outcome of a simulation update queued on a Batch: the simulation after the update
+// and whether the update was applied (false: the simulation was already in a terminal state).
+type UpdatedSimulation struct {
+	Simulation Simulation
+	Applied    bool
+}
+
+// simulationUpdateParams validates u and turns it into the update statement's parameters, without the key.
+func simulationUpdateParams(u SimulationUpdate) (dbsqlc.UpdateSimulationStateParams, error) {
 	params := dbsqlc.UpdateSimulationStateParams{
-		ID: id, StartTime: u.StartTime, EndTime: u.EndTime, MergeID: u.MergeID, JobDir: u.JobDir,
+		StartTime: u.StartTime, EndTime: u.EndTime, MergeID: u.MergeID, JobDir: u.JobDir,
 		ArrayID: u.ArrayID, CollectID: u.CollectID,
 	}
 	var err error
 	if params.JobState, err = stateParam(u.State); err != nil {
-		return Simulation{}, false, err
+		return params, err
 	}
-	if err := checkTextFields(u.MergeID, u.JobDir); err != nil {
-		return Simulation{}, false, err
+	return params, checkTextFields(u.MergeID, u.JobDir)
+}
+
+// simulationUpdateByJobIDParams is simulationUpdateParams keyed by job id.
+func simulationUpdateByJobIDParams(jobID string, u SimulationUpdate) (dbsqlc.UpdateSimulationStateParams, error) {
+	if err := checkTextFields(&jobID); err != nil {
+		return dbsqlc.UpdateSimulationStateParams{}, err
 	}
-	row, err := s.q.UpdateSimulationState(ctx, s.db, params)
+	params, err := simulationUpdateParams(u)
+	params.JobID = &jobID
+	return params, err
+}
+
+// simulationUpdated turns the result of the update statement into the updated simulation; format and args
+// name the simulation in a not-found error.
+func simulationUpdated(row dbsqlc.UpdateSimulationStateRow, err error, format string, args ...any) (UpdatedSimulation, error) {
 	if err != nil {
-		return Simulation{}, false, notFoundOr(mapError(err), "simulation %d", id)
+		return UpdatedSimulation{}, notFoundOr(mapError(err), format, args...)
 	}
 	mergeID := row.MergeID
 	if row.NewMergeID != nil {
@@ -51,9 +95,9 @@ func (s *Store) UpdateSimulation(ctx context.Context, id int32, u SimulationUpda
 		ArrayID: row.ArrayID, CollectID: row.CollectID,
 	})
 	if err != nil {
-		return Simulation{}, false, err
+		return UpdatedSimulation{}, err
 	}
-	return sim, row.Applied, nil
+	return UpdatedSimulation{Simulation: sim, Applied: row.Applied}, nil
 }
 
 // Cancellation reports what CancelSimulation did.

@@ -62,22 +62,34 @@ type BatchTaskParams struct {
 // simulator or state, a negative number of primaries, too many tasks, or an input that is not one JSON value;
 // ErrNotFound (a *ConstraintError) when the owner does not exist.
 func (s *Store) SubmitDirect(ctx context.Context, sub DirectSubmission) (Simulation, error) {
-	if err := checkTextFields(sub.MergeID); err != nil {
+	params, err := s.directSubmitParams(sub)
+	if err != nil {
 		return Simulation{}, err
+	}
+	row, err := s.q.SubmitDirectSimulation(ctx, s.db, params)
+	return submittedDirect(row, err, len(sub.Tasks))
+}
+
+// directSubmitParams validates a direct submission and turns it into the statement's parameters, with a new
+// job id.
+func (s *Store) directSubmitParams(sub DirectSubmission) (dbsqlc.SubmitDirectSimulationParams, error) {
+	var params dbsqlc.SubmitDirectSimulationParams
+	if err := checkTextFields(sub.MergeID); err != nil {
+		return params, err
 	}
 	n := len(sub.Tasks)
 	numbers, primaries, celeryIDs := make([]int32, n), make([]int32, n), make([]string, n)
 	for i, t := range sub.Tasks {
 		numbers[i], primaries[i], celeryIDs[i] = int32(i), t.RequestedPrimaries, t.CeleryID
 		if err := checkTextFields(&t.CeleryID); err != nil {
-			return Simulation{}, err
+			return params, err
 		}
 	}
 	common, err := s.prepareSubmission(sub.Submission, PlatformDirect, primaries)
 	if err != nil {
-		return Simulation{}, err
+		return params, err
 	}
-	row, err := s.q.SubmitDirectSimulation(ctx, s.db, dbsqlc.SubmitDirectSimulationParams{
+	return dbsqlc.SubmitDirectSimulationParams{
 		JobID:              common.jobID,
 		UserID:             sub.UserID,
 		StartTime:          &common.now,
@@ -90,12 +102,17 @@ func (s *Store) SubmitDirect(ctx context.Context, sub DirectSubmission) (Simulat
 		RequestedPrimaries: primaries,
 		CeleryIds:          celeryIDs,
 		InputData:          common.input,
-	})
+	}, nil
+}
+
+// submittedDirect turns the result of the direct submission statement of tasks tasks into the Simulation it
+// stored.
+func submittedDirect(row dbsqlc.SubmitDirectSimulationRow, err error, tasks int) (Simulation, error) {
 	if err != nil {
 		return Simulation{}, mapError(err)
 	}
-	if int(row.TaskCount) != n {
-		return Simulation{}, fmt.Errorf("yapstore: submit wrote %d tasks of %d", row.TaskCount, n)
+	if int(row.TaskCount) != tasks {
+		return Simulation{}, fmt.Errorf("yapstore: submit wrote %d tasks of %d", row.TaskCount, tasks)
 	}
 	return simulationFromRow(simulationRow{
 		ID: row.ID, JobID: row.JobID, UserID: row.UserID, StartTime: row.StartTime, EndTime: row.EndTime,
@@ -110,8 +127,20 @@ func (s *Store) SubmitDirect(ctx context.Context, sub DirectSubmission) (Simulat
 // anything, for the values SubmitDirect refuses; ErrNotFound (a *ConstraintError naming
 // BatchSimulation_cluster_id_fkey or Simulation_user_id_fkey) when the cluster or the owner does not exist.
 func (s *Store) SubmitBatch(ctx context.Context, sub BatchSubmission) (Simulation, error) {
-	if err := checkTextFields(sub.JobDir); err != nil {
+	params, err := s.batchSubmitParams(sub)
+	if err != nil {
 		return Simulation{}, err
+	}
+	row, err := s.q.SubmitBatchSimulation(ctx, s.db, params)
+	return submittedBatch(row, err, len(sub.Tasks))
+}
+
+// batchSubmitParams validates a batch submission and turns it into the statement's parameters, with a new
+// job id.
+func (s *Store) batchSubmitParams(sub BatchSubmission) (dbsqlc.SubmitBatchSimulationParams, error) {
+	var params dbsqlc.SubmitBatchSimulationParams
+	if err := checkTextFields(sub.JobDir); err != nil {
+		return params, err
 	}
 	n := len(sub.Tasks)
 	numbers, primaries := make([]int32, n), make([]int32, n)
@@ -120,9 +149,9 @@ func (s *Store) SubmitBatch(ctx context.Context, sub BatchSubmission) (Simulatio
 	}
 	common, err := s.prepareSubmission(sub.Submission, PlatformBatch, primaries)
 	if err != nil {
-		return Simulation{}, err
+		return params, err
 	}
-	row, err := s.q.SubmitBatchSimulation(ctx, s.db, dbsqlc.SubmitBatchSimulationParams{
+	return dbsqlc.SubmitBatchSimulationParams{
 		JobID:              common.jobID,
 		UserID:             sub.UserID,
 		StartTime:          &common.now,
@@ -137,12 +166,17 @@ func (s *Store) SubmitBatch(ctx context.Context, sub BatchSubmission) (Simulatio
 		TaskIds:            numbers,
 		RequestedPrimaries: primaries,
 		InputData:          common.input,
-	})
+	}, nil
+}
+
+// submittedBatch turns the result of the batch submission statement of tasks tasks into the Simulation it
+// stored.
+func submittedBatch(row dbsqlc.SubmitBatchSimulationRow, err error, tasks int) (Simulation, error) {
 	if err != nil {
 		return Simulation{}, mapError(err)
 	}
-	if int(row.TaskCount) != n {
-		return Simulation{}, fmt.Errorf("yapstore: submit wrote %d tasks of %d", row.TaskCount, n)
+	if int(row.TaskCount) != tasks {
+		return Simulation{}, fmt.Errorf("yapstore: submit wrote %d tasks of %d", row.TaskCount, tasks)
 	}
 	clusterID := row.ClusterID
 	return simulationFromRow(simulationRow{

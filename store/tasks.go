@@ -77,11 +77,30 @@ type TaskUpdate struct {
 // applied. It returns ErrInvalid, before sending anything, for an unknown state or a negative number, and
 // ErrNotFound when there is no such task.
 func (s *Store) UpdateTaskProgress(ctx context.Context, simulationID, number int32, u TaskUpdate) (Task, bool, error) {
-	state, err := checkTaskUpdate(u)
+	params, err := s.taskUpdateParams(simulationID, number, u)
 	if err != nil {
 		return Task{}, false, err
 	}
-	params := dbsqlc.UpdateTaskProgressParams{
+	row, err := s.q.UpdateTaskProgress(ctx, s.db, params)
+	updated, err := taskUpdated(row, err, simulationID, number)
+	return updated.Task, updated.Applied, err
+}
+
+// UpdatedTask is the outcome of a task update queued on a Batch: the task after the update and whether the
+// update was applied (false: the task was already in a terminal state).
+type UpdatedTask struct {
+	Task    Task
+	Applied bool
+}
+
+// taskUpdateParams validates u and turns it into the parameters of the update of task number of the
+// simulation with id simulationID, stamped with the Store clock's now.
+func (s *Store) taskUpdateParams(simulationID, number int32, u TaskUpdate) (dbsqlc.UpdateTaskProgressParams, error) {
+	state, err := checkTaskUpdate(u)
+	if err != nil {
+		return dbsqlc.UpdateTaskProgressParams{}, err
+	}
+	return dbsqlc.UpdateTaskProgressParams{
 		SimulationID:       &simulationID,
 		TaskID:             number,
 		RequestedPrimaries: u.RequestedPrimaries,
@@ -92,10 +111,14 @@ func (s *Store) UpdateTaskProgress(ctx context.Context, simulationID, number int
 		EndTime:            u.EndTime,
 		CeleryID:           u.CeleryID,
 		Now:                s.now(),
-	}
-	row, err := s.q.UpdateTaskProgress(ctx, s.db, params)
+	}, nil
+}
+
+// taskUpdated turns the result of the update statement of task number of the simulation with id
+// simulationID into the updated task.
+func taskUpdated(row dbsqlc.UpdateTaskProgressRow, err error, simulationID, number int32) (UpdatedTask, error) {
 	if err != nil {
-		return Task{}, false, notFoundOr(mapError(err), "task %d of simulation %d", number, simulationID)
+		return UpdatedTask{}, notFoundOr(mapError(err), "task %d of simulation %d", number, simulationID)
 	}
 	r := taskRow{
 		ID: row.ID, SimulationID: row.SimulationID, TaskID: row.TaskID, RequestedPrimaries: row.RequestedPrimaries,
@@ -108,9 +131,9 @@ func (s *Store) UpdateTaskProgress(ctx context.Context, simulationID, number int
 	}
 	t, err := taskFromRow(r)
 	if err != nil {
-		return Task{}, false, err
+		return UpdatedTask{}, err
 	}
-	return t, row.Applied, nil
+	return UpdatedTask{Task: t, Applied: row.Applied}, nil
 }
 
 // ReportTaskProgress is UpdateTaskProgress for a worker's hot path (the platform's POST /tasks), which needs

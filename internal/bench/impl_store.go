@@ -32,25 +32,34 @@ func (i *storeImpl) Name() string        { return "yapstore" }
 func (i *storeImpl) Pool() *pgxpool.Pool { return i.s.Pool() }
 func (i *storeImpl) Close()              { i.s.Close() }
 
+// Submit queues the submission and the move to Pending (addressed by the job id the submission will have) on
+// one store.Batch: one round trip and one commit, as a service submitting a job does.
 func (i *storeImpl) Submit(ctx context.Context, sub Submission) (SubmittedSimulation, error) {
 	tasks := make([]store.DirectTaskParams, len(sub.CeleryIDs))
 	for n, id := range sub.CeleryIDs {
 		tasks[n] = store.DirectTaskParams{RequestedPrimaries: 1000, CeleryID: id}
 	}
 	owner := sub.UserID
-	sim, err := i.s.SubmitDirect(ctx, store.DirectSubmission{
+	b := i.s.NewBatch()
+	submitted := b.SubmitDirect(store.DirectSubmission{
 		Submission: store.Submission{
 			UserID: &owner, Title: "bench", InputType: store.InputEditor, SimType: store.SimShieldhit,
 			State: store.StateUnknown, Input: sub.Input,
 		},
 		Tasks: tasks,
 	})
+	pending := b.UpdateSimulationByJobID(submitted.JobID, store.SimulationUpdate{State: refTo(store.StatePending)})
+	if err := b.Send(ctx); err != nil {
+		return SubmittedSimulation{}, err
+	}
+	sim, err := submitted.Get()
 	if err != nil {
 		return SubmittedSimulation{}, err
 	}
-	pending := store.StatePending
-	if _, _, err := i.s.UpdateSimulation(ctx, sim.ID, store.SimulationUpdate{State: &pending}); err != nil {
+	if updated, err := pending.Get(); err != nil {
 		return SubmittedSimulation{}, err
+	} else if !updated.Applied {
+		return SubmittedSimulation{}, fmt.Errorf("%w: simulation %s was not moved to PENDING", ErrCheck, sim.JobID)
 	}
 	return SubmittedSimulation{ID: sim.ID, JobID: sim.JobID}, nil
 }
@@ -112,3 +121,5 @@ func (i *storeImpl) ListSimulations(ctx context.Context, q ListQuery) (ListPage,
 	}
 	return out, nil
 }
+
+func refTo[T any](v T) *T { return &v }

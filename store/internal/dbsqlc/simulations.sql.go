@@ -917,26 +917,27 @@ const updateSimulationState = `-- name: UpdateSimulationState :one
 WITH cur AS (
     SELECT s.id, s.job_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED') AS open
     FROM "Simulation" s
-    WHERE s.id = $1
+    WHERE s.id = coalesce($1::int,
+                          (SELECT j.id FROM "Simulation" j WHERE j.job_id = $2::text))
     FOR UPDATE
 ), sim AS (
     UPDATE "Simulation" s SET
-        job_state = coalesce($2::text, s.job_state),
-        start_time = coalesce(s.start_time, $3::timestamptz),
-        end_time = coalesce(s.end_time, $4::timestamptz)
+        job_state = coalesce($3::text, s.job_state),
+        start_time = coalesce(s.start_time, $4::timestamptz),
+        end_time = coalesce(s.end_time, $5::timestamptz)
     FROM cur
     WHERE s.id = cur.id AND cur.open
     RETURNING s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type, s.job_state
 ), celery AS (
-    UPDATE "CelerySimulation" c SET merge_id = $5::text
+    UPDATE "CelerySimulation" c SET merge_id = $6::text
     FROM cur
-    WHERE c.id = cur.id AND cur.open AND $5::text IS NOT NULL
+    WHERE c.id = cur.id AND cur.open AND $6::text IS NOT NULL
     RETURNING c.id, c.merge_id
 ), batch AS (
     UPDATE "BatchSimulation" b SET
-        job_dir = coalesce($6::text, b.job_dir),
-        array_id = coalesce($7::int, b.array_id),
-        collect_id = coalesce($8::int, b.collect_id)
+        job_dir = coalesce($7::text, b.job_dir),
+        array_id = coalesce($8::int, b.array_id),
+        collect_id = coalesce($9::int, b.collect_id)
     FROM cur
     WHERE b.id = cur.id AND cur.open
     RETURNING b.id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
@@ -959,7 +960,8 @@ LEFT JOIN "BatchSimulation" b ON b.id = s.id
 `
 
 type UpdateSimulationStateParams struct {
-	ID        int32
+	ID        *int32
+	JobID     *string
 	JobState  *string
 	StartTime *time.Time
 	EndTime   *time.Time
@@ -993,10 +995,13 @@ type UpdateSimulationStateRow struct {
 // (COMPLETED, FAILED, CANCELED) is left unchanged; otherwise each given field is set, start_time and end_time
 // only while unset, merge_id only on a DIRECT simulation and the batch fields only on a BATCH simulation.
 // Returns the row after the update (merge_id as it was before, new_merge_id when it changed) and whether it
-// was applied; no row means no such simulation.
+// was applied; no row means no such simulation. The simulation is id when given, else the one with job_id
+// (the lookup by job id runs only then: the subquery is evaluated lazily, so either way it is one index scan
+// of the primary key).
 func (q *Queries) UpdateSimulationState(ctx context.Context, db DBTX, arg UpdateSimulationStateParams) (UpdateSimulationStateRow, error) {
 	row := db.QueryRow(ctx, updateSimulationState,
 		arg.ID,
+		arg.JobID,
 		arg.JobState,
 		arg.StartTime,
 		arg.EndTime,

@@ -1,0 +1,214 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/yapstore/yapstore/store/internal/dbsqlc"
+)
+
+// ErrNotSent is what Queued.Get returns before the Batch its operation was queued on has been sent.
+var ErrNotSent = errors.New("yapstore: batch not sent yet")
+
+// errBatchSent is returned when a Batch is sent twice or used after it was sent.
+var errBatchSent = errors.New("yapstore: batch already sent")
+
+// Batch collects operations to send to the server together: one round trip for all of them, run as one
+// transaction. Make one with Store.NewBatch, queue operations with its methods (named and checked like the
+// Store methods they stand for), call Send, then read each operation's outcome from the handle its method
+// returned. A Batch is not safe for concurrent use and is sent once.
+//
+// A submission queued on a Batch knows its job id before the Batch is sent, so a later operation of the same
+// Batch can address the new simulation by it (UpdateSimulationByJobID): a simulation submitted and moved to
+// Pending costs one round trip and one commit instead of two.
+//
+// The Batch is atomic in what the server refuses: when one statement fails (a constraint, a value out of
+// range), none of them takes effect, Send returns that error and every handle reports it. An operation that
+// finds nothing to change (an update of a job id or task that does not exist) is not refused: it changes
+// nothing, its handle reports ErrNotFound and the other operations take effect, as the same statements would
+// in a transaction. Queued on the Store that InTx hands out, the operations run in that transaction.
+//
+// Values given to an operation (pointers in a SimulationUpdate, say) must not change until Send returns.
+type Batch struct {
+	s      *Store
+	batch  pgx.Batch
+	ops    []batchOp
+	err    error // the first operation refused before sending: Send sends nothing and returns it
+	failed int   // the 1-based operation the server refused, 0 when none
+	sent   bool
+}
+
+// batchOp is what Send needs of a queued operation: its name, and a way to settle its handle when the batch
+// as a whole was not applied.
+type batchOp interface {
+	opName() string
+	fail(err error)
+}
+
+// NewBatch returns an empty Batch of operations on s.
+func (s *Store) NewBatch() *Batch { return &Batch{s: s} }
+
+// Len returns the number of operations queued on b.
+func (b *Batch) Len() int { return len(b.ops) }
+
+// Send sends every queued operation to the server in one round trip and waits for their results, which the
+// handles then report. An empty Batch sends nothing. It returns an error, and every handle reports it, when
+// the batch was not applied: an operation was refused before sending (the error matches what the Store
+// method refuses, ErrInvalid say, and nothing was sent), the server refused a statement (a *ConstraintError
+// where a constraint did), or ctx ended or the connection was lost (as with any statement, the outcome of a
+// commit under way is then unknown). Sending a Batch a second time returns an error and sends nothing.
+func (b *Batch) Send(ctx context.Context) error {
+	if b.sent {
+		return errBatchSent
+	}
+	b.sent = true
+	if b.err != nil {
+		b.failAll(b.err)
+		return b.err
+	}
+	if len(b.ops) == 0 {
+		return nil
+	}
+	if err := b.s.db.SendBatch(ctx, &b.batch).Close(); err != nil {
+		err = mapError(err)
+		if b.failed > 0 {
+			err = fmt.Errorf("yapstore: batch not applied: operation %d of %d (%s): %w", b.failed, len(b.ops),
+				b.ops[b.failed-1].opName(), err)
+		} else {
+			err = fmt.Errorf("yapstore: batch of %d operations not applied: %w", len(b.ops), err)
+		}
+		b.failAll(err)
+		return err
+	}
+	return nil
+}
+
+// failAll makes every handle report err.
+func (b *Batch) failAll(err error) {
+	for _, op := range b.ops {
+		op.fail(err)
+	}
+}
+
+// Queued is the outcome of one operation queued on a Batch, known once the Batch has been sent.
+type Queued[T any] struct {
+	name  string
+	value T
+	err   error
+}
+
+// Get returns the operation's result: before Send, ErrNotSent; when the batch was not applied, Send's error;
+// otherwise what the Store method of the same name would have returned for it (ErrNotFound when it found
+// nothing to change).
+func (q *Queued[T]) Get() (T, error) { return q.value, q.err }
+
+func (q *Queued[T]) opName() string { return q.name }
+
+func (q *Queued[T]) fail(err error) {
+	var zero T
+	q.value, q.err = zero, err
+}
+
+// enqueue queues on b the statement that call sends and sets up q to receive, through finish, what call
+// returns for it once the batch has run; prepared is the error of checking the operation's values, which
+// refuses it (and the batch) before anything is sent.
+//
+// call runs sqlc's generated method on the DBTX it is given, twice: at once on a recorder, which captures the
+// statement and its arguments and sends nothing, then on the batch's result for that statement, so that the
+// generated code scans it as it scans a result of its own.
+func enqueue[R, T any](b *Batch, name string, q *Queued[T], prepared error,
+	call func(db dbsqlc.DBTX) (R, error), finish func(R, error) (T, error)) {
+	q.name, q.err = name, ErrNotSent
+	if b.sent {
+		q.err = errBatchSent
+		return
+	}
+	b.ops = append(b.ops, q)
+	index := len(b.ops)
+	if prepared != nil {
+		if b.err == nil {
+			b.err = fmt.Errorf("yapstore: batch not sent: operation %d (%s): %w", index, name, prepared)
+		}
+		return
+	}
+	var rec recorder
+	if _, err := call(&rec); !errors.Is(err, errRecorded) || rec.kind == notRecorded {
+		b.err = fmt.Errorf("yapstore: operation %s cannot be batched", name)
+		return
+	}
+	settle := func(r R, err error) error {
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			b.failed = index
+			return err // the server refused the statement: the whole batch fails
+		}
+		q.value, q.err = finish(r, err)
+		return nil
+	}
+	item := b.batch.Queue(rec.sql, rec.args...)
+	switch rec.kind {
+	case recordedRow:
+		item.QueryRow(func(row pgx.Row) error { return settle(call(replay{row: row})) })
+	case recordedExec:
+		item.Exec(func(tag pgconn.CommandTag) error { return settle(call(replay{tag: tag})) })
+	}
+}
+
+// errRecorded is what the recorder answers every statement with: it was recorded, not sent.
+var errRecorded = errors.New("yapstore: statement recorded for a batch")
+
+type recordedKind int
+
+const (
+	notRecorded  recordedKind = iota
+	recordedRow               // QueryRow: a statement returning one row
+	recordedExec              // Exec: a statement whose command tag is its result
+)
+
+// recorder is a dbsqlc.DBTX that records the statement a generated method sends instead of sending it.
+type recorder struct {
+	sql  string
+	args []any
+	kind recordedKind
+}
+
+func (r *recorder) Exec(_ context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	r.sql, r.args, r.kind = sql, args, recordedExec
+	return pgconn.CommandTag{}, errRecorded
+}
+
+func (r *recorder) QueryRow(_ context.Context, sql string, args ...any) pgx.Row {
+	r.sql, r.args, r.kind = sql, args, recordedRow
+	return errorRow{errRecorded}
+}
+
+// Query and CopyFrom are not batched: the recorder leaves them unrecorded.
+func (r *recorder) Query(context.Context, string, ...any) (pgx.Rows, error) { return nil, errRecorded }
+
+func (r *recorder) CopyFrom(context.Context, pgx.Identifier, []string, pgx.CopyFromSource) (int64, error) {
+	return 0, errRecorded
+}
+
+// errorRow is a pgx.Row whose Scan fails with err.
+type errorRow struct{ err error }
+
+func (r errorRow) Scan(...any) error { return r.err }
+
+// replay is a dbsqlc.DBTX that hands a generated method the result the batch received for its statement.
+type replay struct {
+	row pgx.Row
+	tag pgconn.CommandTag
+}
+
+func (r replay) QueryRow(context.Context, string, ...any) pgx.Row { return r.row }
+
+func (r replay) Exec(context.Context, string, ...any) (pgconn.CommandTag, error) { return r.tag, nil }
+
+func (r replay) Query(context.Context, string, ...any) (pgx.Rows, error) { return nil, errRecorded }
+
+func (r replay) CopyFrom(context.Context, pgx.Identifier, []string, pgx.CopyFromSource) (int64, error) {
+	return 0, errRecorded
+}
