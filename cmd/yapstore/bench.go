@@ -39,10 +39,11 @@ what it costs in production; --no-fsync starts it without them, as the tests do.
 --compare also runs, in the same process on the same server, the floor: a minimal hand-written pgx
 implementation of the same operations (fewest round trips; blobs through package compress, so that the
 comparison is about the data layer) and, for W2, the server's single-row UPDATE rate at the same client
-count (pgbench with a one-row UPDATE script, or a minimal Go loop when pgbench is missing). After each
-workload's line it prints a line keyed "compare" with yapstore's throughput as a ratio of each and the peak
-heap of W3 and W4 against the payload; W2's also names the server's fsync and synchronous_commit settings,
-on which the update rate depends most.
+count (pgbench with a one-row UPDATE script, or a minimal Go loop when pgbench is missing; beside pgbench,
+the Go loop too, the ceiling of any Go client on the machine). After each workload's line it prints a line
+keyed "compare" with yapstore's throughput as a ratio of each and the peak heap of W3 and W4 against the
+payload; W2's also names the server's fsync and synchronous_commit settings, on which the update rate
+depends most.
 
 Each workload is measured --repeat times (default 3), the implementations taking turns, and the lines
 report the run of median throughput; the progress lines list every run.`,

@@ -34,6 +34,11 @@ type Comparison struct {
 	ServerUpdateOpsPerS *float64 `json:"server_update_ops_per_s,omitempty"`
 	ServerUpdateTool    string   `json:"server_update_tool,omitempty"`
 	RatioToServer       *float64 `json:"ratio_to_server,omitempty"`
+	// W2 only, when pgbench measured the server: the rate of the same UPDATE sent by bare pgx connections from
+	// this process, and yapstore ÷ that rate. It is the ceiling of any Go client here: the distance from it to
+	// pgbench's rate is the Go runtime's, the distance below it yapstore's.
+	GoUpdateOpsPerS *float64 `json:"go_update_ops_per_s,omitempty"`
+	RatioToGoUpdate *float64 `json:"ratio_to_go_update,omitempty"`
 	// W2 only: the server's durability settings, on which its update rate depends most, e.g.
 	// "fsync=on synchronous_commit=on".
 	ServerSettings string `json:"server_settings,omitempty"`
@@ -64,6 +69,10 @@ func compare(ours, floor Measurement, server *ServerRate) Comparison {
 		c.ServerUpdateTool = server.Tool
 		c.ServerSettings = server.Settings
 		c.RatioToServer = finite(round(ours.Result.OpsPerSecond()/server.OpsPerS, 3))
+		if server.GoLoopOpsPerS > 0 {
+			c.GoUpdateOpsPerS = finite(round(server.GoLoopOpsPerS, 1))
+			c.RatioToGoUpdate = finite(round(ours.Result.OpsPerSecond()/server.GoLoopOpsPerS, 3))
+		}
 		c.GoalsMet = c.GoalsMet && c.RatioToServer != nil && *c.RatioToServer >= ServerGoal &&
 			c.YapstoreRoundTrips != nil && *c.YapstoreRoundTrips == 1
 	}
@@ -96,6 +105,9 @@ func (c Comparison) Summary() string {
 	parts = append(parts, fmt.Sprintf("yapstore = %.2f × floor (goal ≥ %.2f)", c.RatioToFloor, FloorGoal))
 	if c.RatioToServer != nil {
 		parts = append(parts, fmt.Sprintf("%.2f × server UPDATE rate (goal ≥ %.2f)", *c.RatioToServer, ServerGoal))
+		if c.RatioToGoUpdate != nil {
+			parts = append(parts, fmt.Sprintf("%.2f × the same UPDATE from bare pgx", *c.RatioToGoUpdate))
+		}
 	}
 	if c.YapstoreHeapFactor != nil {
 		parts = append(parts, fmt.Sprintf("peak heap %.2f × payload (goal < %.0f)", *c.YapstoreHeapFactor, HeapGoal))

@@ -213,6 +213,7 @@ func (r *runner) workload(ctx context.Context, report *Report, w WorkloadID, cli
 	var server *ServerRate
 	if w == W2 {
 		rate := medianRate(rates)
+		rate.GoLoopOpsPerS = medianGoLoop(rates)
 		report.ServerRates = append(report.ServerRates, rate)
 		server = &rate
 		note := ""
@@ -220,7 +221,11 @@ func (r *runner) workload(ctx context.Context, report *Report, w WorkloadID, cli
 			note = " (" + rate.Note + ")"
 		}
 		progress(r.cfg.Progress, "%s: server single-row UPDATE (%s) %.1f ops/s%s%s", indent, rate.Tool,
-			rate.OpsPerS, ratesOf(rates), note)
+			rate.OpsPerS, ratesOf(rates, func(r ServerRate) float64 { return r.OpsPerS }), note)
+		if rate.GoLoopOpsPerS > 0 {
+			progress(r.cfg.Progress, "%s: the same UPDATE from bare pgx (%s) %.1f ops/s%s", indent, ToolGoLoop,
+				rate.GoLoopOpsPerS, ratesOf(rates, func(r ServerRate) float64 { return r.GoLoopOpsPerS }))
+		}
 	}
 	c := compare(mine, floor, server)
 	report.Comparisons = append(report.Comparisons, c)
@@ -261,14 +266,30 @@ func runsOf(ms []Measurement) string {
 	return " [runs: " + strings.Join(parts, ", ") + " ops/s]"
 }
 
-// ratesOf lists every server rate measured when there was more than one.
-func ratesOf(rates []ServerRate) string {
+// medianGoLoop returns the median of the Go loop's rates measured beside pgbench (the lower middle one of an
+// even number), or 0 when there are none.
+func medianGoLoop(rates []ServerRate) float64 {
+	var loops []float64
+	for _, r := range rates {
+		if r.GoLoopOpsPerS > 0 {
+			loops = append(loops, r.GoLoopOpsPerS)
+		}
+	}
+	if len(loops) == 0 {
+		return 0
+	}
+	slices.Sort(loops)
+	return loops[(len(loops)-1)/2]
+}
+
+// ratesOf lists the rate of every server measurement, as of picks it, when there was more than one.
+func ratesOf(rates []ServerRate, of func(ServerRate) float64) string {
 	if len(rates) < 2 {
 		return ""
 	}
 	parts := make([]string, len(rates))
 	for i, r := range rates {
-		parts[i] = fmt.Sprintf("%.1f", r.OpsPerS)
+		parts[i] = fmt.Sprintf("%.1f", of(r))
 	}
 	return " [runs: " + strings.Join(parts, ", ") + "]"
 }

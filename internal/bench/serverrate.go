@@ -36,6 +36,10 @@ type ServerRate struct {
 	// Settings are the server's durability settings, "fsync=… synchronous_commit=…": with both off a commit
 	// does not wait for the disk, and the rate measures CPU alone.
 	Settings string
+	// GoLoopOpsPerS is, when Tool is pgbench, the rate of the same updates sent by the Go loop (bare pgx
+	// connections, one per client, in this process) right after it: the ceiling of any Go client on this
+	// machine, which tells the Go runtime's share of a gap to pgbench from yapstore's. 0 otherwise.
+	GoLoopOpsPerS float64
 }
 
 // serverRateRowsPerClient is how many rows each client updates, as W2's client owns one simulation's 100
@@ -73,8 +77,8 @@ func versionOf(path string) int {
 }
 
 // measureServerRate creates the update table in the database at url and measures updates single-row UPDATEs
-// by clients concurrent clients: with pgbench at pgbenchPath when it is not empty, else (or when pgbench
-// fails) with a Go loop; noPgbench says why there is no pgbench. It returns an error wrapping ErrServerRate
+// by clients concurrent clients: with pgbench at pgbenchPath when it is not empty (then also with the Go loop,
+// for GoLoopOpsPerS), else (or when pgbench fails) with the Go loop; noPgbench says why there is no pgbench. It returns an error wrapping ErrServerRate
 // when neither works.
 func measureServerRate(ctx context.Context, url string, clients, updates int, pgbenchPath, noPgbench string) (ServerRate, error) {
 	rate := ServerRate{Clients: clients, Updates: updates / clients * clients}
@@ -95,6 +99,11 @@ func measureServerRate(ctx context.Context, url string, clients, updates int, pg
 		tps, err := runPgbench(ctx, pgbenchPath, url, clients, rate.Updates/clients)
 		if err == nil {
 			rate.OpsPerS, rate.Tool = tps, ToolPgbench
+			elapsed, err := runUpdateLoop(ctx, url, clients, rate.Updates/clients)
+			if err != nil {
+				return rate, fmt.Errorf("%w: go loop: %v", ErrServerRate, err)
+			}
+			rate.GoLoopOpsPerS = float64(rate.Updates) / elapsed.Seconds()
 			return rate, nil
 		}
 		if ctx.Err() != nil {

@@ -192,6 +192,11 @@ func TestRunCompare(t *testing.T) {
 	for _, rate := range report.ServerRates {
 		assert.Positive(t, rate.OpsPerS)
 		assert.Contains(t, []string{ToolPgbench, ToolGoLoop}, rate.Tool)
+		if rate.Tool == ToolPgbench {
+			assert.Positive(t, rate.GoLoopOpsPerS, "beside pgbench, the same updates from bare pgx")
+		} else {
+			assert.Zero(t, rate.GoLoopOpsPerS, "the Go loop is the rate itself")
+		}
 	}
 
 	var workloads []string
@@ -214,6 +219,12 @@ func TestRunCompare(t *testing.T) {
 		case "W2":
 			assert.Positive(t, c["ratio_to_server"])
 			assert.Regexp(t, `^fsync=(on|off) synchronous_commit=\w+$`, c["server_settings"])
+			if c["server_update_tool"] == ToolPgbench {
+				assert.Positive(t, c["go_update_ops_per_s"])
+				assert.Positive(t, c["ratio_to_go_update"])
+			} else {
+				assert.NotContains(t, c, "ratio_to_go_update")
+			}
 		case "W3", "W4":
 			assert.Positive(t, c["yapstore_peak_heap_x_payload"])
 		}
