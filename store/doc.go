@@ -17,6 +17,14 @@
 // input, a task's progress update, saving a whole results payload and reading all results of a job are one
 // statement each.
 //
+// # Batches
+//
+// A Batch sends several operations in one round trip, run as one transaction: NewBatch, queue operations
+// (SubmitDirect, SubmitBatch, UpdateSimulation, UpdateSimulationByJobID, UpdateTaskProgress), Send, then read
+// each outcome from its Queued handle. A queued submission knows its job id at once, so a simulation can be
+// submitted and moved to Pending with one commit; a worker can report several tasks together. The statements
+// are sqlc's, recorded rather than sent, and their results scanned by sqlc's code.
+//
 // # The families
 //
 // Users, simulations and tasks are stored with joined-table inheritance: a parent row plus one child row
@@ -36,8 +44,8 @@
 //     ListUsers, DeleteUser (DeleteOwnedSimulations to take the user's simulations along).
 //   - Clusters: CreateCluster, GetCluster, GetClusterByName, ListClusters.
 //   - Simulations: SubmitDirect, SubmitBatch, GetSimulation, GetSimulationByJobID, ListSimulations (a page of
-//     one user's simulations with the total), UpdateSimulation, CancelSimulation, DeleteSimulation (Force for
-//     a running one); ListAllSimulations for operators.
+//     one user's simulations with the total), UpdateSimulation, UpdateSimulationByJobID, CancelSimulation,
+//     DeleteSimulation (Force for a running one); ListAllSimulations for operators.
 //   - Tasks: GetTask, ListTasks, UpdateTaskProgress, ReportTaskProgress (the same update for a worker's hot
 //     path: one plain UPDATE that reads nothing back), SimulationStateFromTasks (DeriveSimulationState is the
 //     rule itself), DeleteTask and ListTasksOfSimulations for operators.
