@@ -63,6 +63,35 @@ func BenchmarkW1SubmitDirect(b *testing.B) {
 	reportRoundTrips(b, h, before)
 }
 
+// BenchmarkW1SubmitThenPending is the whole of W1: the submission and the move to Pending, queued on one Batch
+// and sent in one round trip.
+func BenchmarkW1SubmitThenPending(b *testing.B) {
+	h := newHarness(b)
+	owner := benchUser(b, h)
+	input := loadFixture(b, "json_payload_editor.json")
+	ctx := context.Background()
+	sub := store.DirectSubmission{
+		Submission: store.Submission{UserID: &owner, Title: "bench", InputType: store.InputEditor,
+			SimType: store.SimShieldhit, Input: input},
+		Tasks: benchTasks(100),
+	}
+	pending := store.StatePending
+	b.ReportAllocs()
+	before := h.Counter.n.Load()
+	for b.Loop() {
+		batch := h.Store.NewBatch()
+		submitted := batch.SubmitDirect(sub)
+		updated := batch.UpdateSimulationByJobID(submitted.JobID, store.SimulationUpdate{State: &pending})
+		if err := batch.Send(ctx); err != nil {
+			b.Fatal(err)
+		}
+		if u, err := updated.Get(); err != nil || !u.Applied {
+			b.Fatalf("not moved to pending: %v", err)
+		}
+	}
+	reportRoundTrips(b, h, before)
+}
+
 // BenchmarkW2TaskProgress sends progress updates (simulated primaries and estimated time, W2's middle
 // rounds) to the 100 tasks of a running simulation in turn, one client.
 func BenchmarkW2TaskProgress(b *testing.B) {
