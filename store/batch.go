@@ -136,8 +136,10 @@ func enqueue[R, T any](b *Batch, name string, q *Queued[T], prepared error,
 		return
 	}
 	var rec recorder
-	if _, err := call(&rec); !errors.Is(err, errRecorded) || rec.kind == notRecorded {
-		b.err = fmt.Errorf("yapstore: operation %s cannot be batched", name)
+	if _, err := call(&rec); !errors.Is(err, errRecorded) || !rec.recorded {
+		if b.err == nil {
+			b.err = fmt.Errorf("yapstore: batch not sent: operation %d (%s) cannot be batched", index, name)
+		}
 		return
 	}
 	settle := func(r R, err error) error {
@@ -148,44 +150,30 @@ func enqueue[R, T any](b *Batch, name string, q *Queued[T], prepared error,
 		q.value, q.err = finish(r, err)
 		return nil
 	}
-	item := b.batch.Queue(rec.sql, rec.args...)
-	switch rec.kind {
-	case recordedRow:
-		item.QueryRow(func(row pgx.Row) error { return settle(call(replay{row: row})) })
-	case recordedExec:
-		item.Exec(func(tag pgconn.CommandTag) error { return settle(call(replay{tag: tag})) })
-	}
+	b.batch.Queue(rec.sql, rec.args...).QueryRow(func(row pgx.Row) error { return settle(call(replay{row: row})) })
 }
 
 // errRecorded is what the recorder answers every statement with: it was recorded, not sent.
 var errRecorded = errors.New("yapstore: statement recorded for a batch")
 
-type recordedKind int
-
-const (
-	notRecorded  recordedKind = iota
-	recordedRow               // QueryRow: a statement returning one row
-	recordedExec              // Exec: a statement whose command tag is its result
-)
-
-// recorder is a dbsqlc.DBTX that records the statement a generated method sends instead of sending it.
+// recorder is a dbsqlc.DBTX that records the statement a generated method sends instead of sending it. Only
+// statements that return one row (sqlc's :one, sent with QueryRow) are batched; the others are left
+// unrecorded, and enqueue refuses them.
 type recorder struct {
-	sql  string
-	args []any
-	kind recordedKind
-}
-
-func (r *recorder) Exec(_ context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	r.sql, r.args, r.kind = sql, args, recordedExec
-	return pgconn.CommandTag{}, errRecorded
+	sql      string
+	args     []any
+	recorded bool
 }
 
 func (r *recorder) QueryRow(_ context.Context, sql string, args ...any) pgx.Row {
-	r.sql, r.args, r.kind = sql, args, recordedRow
+	r.sql, r.args, r.recorded = sql, args, true
 	return errorRow{errRecorded}
 }
 
-// Query and CopyFrom are not batched: the recorder leaves them unrecorded.
+func (r *recorder) Exec(context.Context, string, ...any) (pgconn.CommandTag, error) {
+	return pgconn.CommandTag{}, errRecorded
+}
+
 func (r *recorder) Query(context.Context, string, ...any) (pgx.Rows, error) { return nil, errRecorded }
 
 func (r *recorder) CopyFrom(context.Context, pgx.Identifier, []string, pgx.CopyFromSource) (int64, error) {
@@ -197,15 +185,14 @@ type errorRow struct{ err error }
 
 func (r errorRow) Scan(...any) error { return r.err }
 
-// replay is a dbsqlc.DBTX that hands a generated method the result the batch received for its statement.
-type replay struct {
-	row pgx.Row
-	tag pgconn.CommandTag
-}
+// replay is a dbsqlc.DBTX that hands a generated method the row the batch received for its statement.
+type replay struct{ row pgx.Row }
 
 func (r replay) QueryRow(context.Context, string, ...any) pgx.Row { return r.row }
 
-func (r replay) Exec(context.Context, string, ...any) (pgconn.CommandTag, error) { return r.tag, nil }
+func (r replay) Exec(context.Context, string, ...any) (pgconn.CommandTag, error) {
+	return pgconn.CommandTag{}, errRecorded
+}
 
 func (r replay) Query(context.Context, string, ...any) (pgx.Rows, error) { return nil, errRecorded }
 
