@@ -41,18 +41,23 @@ func benchTasks(n int) []store.DirectTaskParams {
 	return tasks
 }
 
+// benchSubmission is W1's simulation: direct, with 100 tasks and the editor's input, owned by a new user.
+func benchSubmission(b *testing.B, h *harness) store.DirectSubmission {
+	b.Helper()
+	owner := benchUser(b, h)
+	return store.DirectSubmission{
+		Submission: store.Submission{UserID: &owner, Title: "bench", InputType: store.InputEditor,
+			SimType: store.SimShieldhit, Input: loadFixture(b, "json_payload_editor.json")},
+		Tasks: benchTasks(100),
+	}
+}
+
 // BenchmarkW1SubmitDirect submits a direct simulation with 100 tasks and the editor's input (W1 without the
 // state update).
 func BenchmarkW1SubmitDirect(b *testing.B) {
 	h := newHarness(b)
-	owner := benchUser(b, h)
-	input := loadFixture(b, "json_payload_editor.json")
+	sub := benchSubmission(b, h)
 	ctx := context.Background()
-	sub := store.DirectSubmission{
-		Submission: store.Submission{UserID: &owner, Title: "bench", InputType: store.InputEditor,
-			SimType: store.SimShieldhit, Input: input},
-		Tasks: benchTasks(100),
-	}
 	b.ReportAllocs()
 	before := h.Counter.n.Load()
 	for b.Loop() {
@@ -67,14 +72,8 @@ func BenchmarkW1SubmitDirect(b *testing.B) {
 // and sent in one round trip.
 func BenchmarkW1SubmitThenPending(b *testing.B) {
 	h := newHarness(b)
-	owner := benchUser(b, h)
-	input := loadFixture(b, "json_payload_editor.json")
+	sub := benchSubmission(b, h)
 	ctx := context.Background()
-	sub := store.DirectSubmission{
-		Submission: store.Submission{UserID: &owner, Title: "bench", InputType: store.InputEditor,
-			SimType: store.SimShieldhit, Input: input},
-		Tasks: benchTasks(100),
-	}
 	pending := store.StatePending
 	b.ReportAllocs()
 	before := h.Counter.n.Load()
