@@ -32,7 +32,7 @@ func TestBenchW5Compare(t *testing.T) {
 	u, err := url.Parse(db.URL)
 	require.NoError(t, err)
 	if password, ok := u.User.Password(); ok {
-		require.NotContains(t, r.stderr, password)
+		require.NotContains(t, r.stderr, ":"+password+"@")
 		require.Contains(t, r.stderr, "bench: server postgresql://"+u.User.Username()+":xxxxx@")
 	}
 }
