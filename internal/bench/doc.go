@@ -16,14 +16,16 @@
 //
 // With Compare, each workload is also run by the floor, and W2 is compared with the server's own
 // single-row UPDATE rate at the same client count (pgbench with a one-row script when it is installed,
-// else a Go loop on bare connections). Repeat measures everything several times, taking turns, and
+// else a Go loop on bare connections; beside pgbench, the Go loop too, which shows how much of a gap to
+// pgbench any Go client pays on the machine). Repeat measures everything several times, taking turns, and
 // reports the median run. W3 and W4 also measure the peak heap of one more operation (MeasurePeakHeap).
 //
 // # The implementations
 //
 //   - OpenStore: yapstore's store package, called as a service calls it, on a pool sized for the clients.
-//     W2 uses ReportTaskProgress, the worker's hot path that reads nothing back, as the platform's POST
-//     /tasks does.
+//     W1 queues the submission and the move to Pending on one store.Batch (one round trip, one commit). W2
+//     uses ReportTaskProgress, the worker's hot path that reads nothing back, as the platform's POST /tasks
+//     does.
 //   - OpenFloor: the same operations hand-written on pgx with the fewest round trips: W1 as one pipelined
 //     batch of two statements, one statement for each of the others, parallel compression like the store's.
 //     Its blobs go through package compress, so that the comparison is about the data layer, not gzip. It
