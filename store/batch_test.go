@@ -256,3 +256,55 @@ func TestUpdateSimulationByJobID(t *testing.T) {
 
 // errOf returns the error of a Get.
 func errOf[T any](_ T, err error) error { return err }
+
+// TestBatchSubmitBatchSimulation submits a batch simulation on a Batch and records its cluster job ids by
+// id in a second one.
+func TestBatchSubmitBatchSimulation(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t)
+	cluster, err := h.Store.CreateCluster(ctx, "ares")
+	require.NoError(t, err)
+
+	b := h.Store.NewBatch()
+	sub := b.SubmitBatch(store.BatchSubmission{
+		Submission: store.Submission{Title: "on ares", InputType: store.InputFiles, SimType: store.SimFluka},
+		ClusterID:  cluster.ID,
+		Tasks:      []store.BatchTaskParams{{RequestedPrimaries: 10}, {RequestedPrimaries: 20}},
+	})
+	require.NoError(t, b.Send(ctx))
+	sim, err := sub.Get()
+	require.NoError(t, err)
+	require.NotNil(t, sim.Batch)
+	assert.Equal(t, cluster.ID, sim.Batch.ClusterID)
+	assert.Equal(t, sub.JobID, sim.JobID)
+
+	b = h.Store.NewBatch()
+	ids := b.UpdateSimulation(sim.ID, store.SimulationUpdate{
+		State: refTo(store.StateRunning), JobDir: refTo("/scratch/job"), ArrayID: refTo(int32(41)), CollectID: refTo(int32(42)),
+	})
+	require.NoError(t, b.Send(ctx))
+	updated, err := ids.Get()
+	require.NoError(t, err)
+	assert.True(t, updated.Applied)
+	read, err := h.Store.GetSimulation(ctx, sim.ID)
+	require.NoError(t, err)
+	assert.Equal(t, normalize(read), normalize(updated.Simulation))
+	assert.Equal(t, int32(41), *read.Batch.ArrayID)
+	tasks, err := h.Store.ListTasks(ctx, sim.ID)
+	require.NoError(t, err)
+	require.Len(t, tasks, 2)
+	assert.Equal(t, int32(1), tasks[0].Number, "batch tasks are numbered from 1")
+
+	b = h.Store.NewBatch()
+	noCluster := b.SubmitBatch(store.BatchSubmission{
+		Submission: store.Submission{Title: "nowhere", InputType: store.InputFiles, SimType: store.SimFluka},
+		ClusterID:  cluster.ID + 100,
+	})
+	err = b.Send(ctx)
+	var ce *store.ConstraintError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, "BatchSimulation_cluster_id_fkey", ce.Constraint)
+	assert.ErrorIs(t, errOf(noCluster.Get()), store.ErrNotFound)
+	assert.Equal(t, 1, h.count(t, "Simulation"))
+}
