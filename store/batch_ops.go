@@ -48,8 +48,7 @@ func (b *Batch) SubmitBatch(sub BatchSubmission) *QueuedSubmission {
 // ErrNotFound, without stopping the other operations, when there is no such simulation; an unknown state
 // refuses the whole Batch before anything is sent.
 func (b *Batch) UpdateSimulation(id int32, u SimulationUpdate) *Queued[UpdatedSimulation] {
-	params, err := simulationUpdateParams(u)
-	params.ID = &id
+	params, err := simulationUpdateByIDParams(id, u)
 	return b.queueSimulationUpdate("UpdateSimulation", params, err, "simulation %d", id)
 }
 

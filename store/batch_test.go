@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"testing"
 
@@ -11,21 +10,6 @@ import (
 
 	"github.com/yapstore/yapstore/store"
 )
-
-// directSubmission is a direct simulation with n tasks, owned by userID.
-func directSubmission(userID *int32, n int) store.DirectSubmission {
-	tasks := make([]store.DirectTaskParams, n)
-	for i := range tasks {
-		tasks[i] = store.DirectTaskParams{RequestedPrimaries: 1000, CeleryID: "celery"}
-	}
-	return store.DirectSubmission{
-		Submission: store.Submission{
-			UserID: userID, Title: "batched", InputType: store.InputEditor, SimType: store.SimShieldhit,
-			Input: json.RawMessage(`{"input_type":"EDITOR","number_of_all_primaries":1000}`),
-		},
-		Tasks: tasks,
-	}
-}
 
 // TestBatchSubmitThenPending submits a simulation and moves it to Pending by its job id in one round trip,
 // the platform's submission as WORKLOADS.md's W1 defines it.

@@ -25,11 +25,10 @@ type SimulationUpdate struct {
 // whether the update was applied (false: the simulation was already terminal). It returns ErrInvalid, before
 // sending anything, for an unknown state, and ErrNotFound when there is no such simulation.
 func (s *Store) UpdateSimulation(ctx context.Context, id int32, u SimulationUpdate) (Simulation, bool, error) {
-	params, err := simulationUpdateParams(u)
+	params, err := simulationUpdateByIDParams(id, u)
 	if err != nil {
 		return Simulation{}, false, err
 	}
-	params.ID = &id
 	row, err := s.q.UpdateSimulationState(ctx, s.db, params)
 	updated, err := simulationUpdated(row, err, "simulation %d", id)
 	return updated.Simulation, updated.Applied, err
@@ -66,6 +65,13 @@ func simulationUpdateParams(u SimulationUpdate) (dbsqlc.UpdateSimulationStatePar
 		return params, err
 	}
 	return params, checkTextFields(u.MergeID, u.JobDir)
+}
+
+// simulationUpdateByIDParams is simulationUpdateParams keyed by id.
+func simulationUpdateByIDParams(id int32, u SimulationUpdate) (dbsqlc.UpdateSimulationStateParams, error) {
+	params, err := simulationUpdateParams(u)
+	params.ID = &id
+	return params, err
 }
 
 // simulationUpdateByJobIDParams is simulationUpdateParams keyed by job id.

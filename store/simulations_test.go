@@ -39,22 +39,27 @@ func (c *testClock) Advance(d time.Duration) time.Time {
 	return c.now
 }
 
-// submitDirect submits a direct simulation with n tasks of 1000 primaries each, owned by userID.
+// submitDirect submits directSubmission(userID, n).
 func submitDirect(t testing.TB, s *store.Store, userID *int32, n int) store.Simulation {
 	t.Helper()
+	sim, err := s.SubmitDirect(context.Background(), directSubmission(userID, n))
+	require.NoError(t, err)
+	return sim
+}
+
+// directSubmission is a direct simulation with n tasks of 1000 primaries each, owned by userID.
+func directSubmission(userID *int32, n int) store.DirectSubmission {
 	tasks := make([]store.DirectTaskParams, n)
 	for i := range tasks {
 		tasks[i] = store.DirectTaskParams{RequestedPrimaries: 1000, CeleryID: fmt.Sprintf("celery-%d", i)}
 	}
-	sim, err := s.SubmitDirect(context.Background(), store.DirectSubmission{
+	return store.DirectSubmission{
 		Submission: store.Submission{
 			UserID: userID, Title: "direct", InputType: store.InputEditor, SimType: store.SimShieldhit,
 			Input: json.RawMessage(`{"input_type":"EDITOR","number_of_all_primaries":1000}`),
 		},
 		Tasks: tasks,
-	})
-	require.NoError(t, err)
-	return sim
+	}
 }
 
 // submitBatch submits a batch simulation with n tasks on clusterID, owned by userID.

@@ -48,7 +48,8 @@ func (i *storeImpl) Submit(ctx context.Context, sub Submission) (SubmittedSimula
 		},
 		Tasks: tasks,
 	})
-	pending := b.UpdateSimulationByJobID(submitted.JobID, store.SimulationUpdate{State: refTo(store.StatePending)})
+	state := store.StatePending
+	pending := b.UpdateSimulationByJobID(submitted.JobID, store.SimulationUpdate{State: &state})
 	if err := b.Send(ctx); err != nil {
 		return SubmittedSimulation{}, err
 	}
@@ -121,5 +122,3 @@ func (i *storeImpl) ListSimulations(ctx context.Context, q ListQuery) (ListPage,
 	}
 	return out, nil
 }
-
-func refTo[T any](v T) *T { return &v }
