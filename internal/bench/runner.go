@@ -213,7 +213,6 @@ func (r *runner) workload(ctx context.Context, report *Report, w WorkloadID, cli
 	var server *ServerRate
 	if w == W2 {
 		rate := medianRate(rates)
-		rate.GoLoopOpsPerS = medianGoLoop(rates)
 		report.ServerRates = append(report.ServerRates, rate)
 		server = &rate
 		note := ""
@@ -221,10 +220,10 @@ func (r *runner) workload(ctx context.Context, report *Report, w WorkloadID, cli
 			note = " (" + rate.Note + ")"
 		}
 		progress(r.cfg.Progress, "%s: server single-row UPDATE (%s) %.1f ops/s%s%s", indent, rate.Tool,
-			rate.OpsPerS, ratesOf(rates, func(r ServerRate) float64 { return r.OpsPerS }), note)
+			rate.OpsPerS, listRuns(rates, serverOpsPerS, ""), note)
 		if rate.GoLoopOpsPerS > 0 {
 			progress(r.cfg.Progress, "%s: the same UPDATE from bare pgx (%s) %.1f ops/s%s", indent, ToolGoLoop,
-				rate.GoLoopOpsPerS, ratesOf(rates, func(r ServerRate) float64 { return r.GoLoopOpsPerS }))
+				rate.GoLoopOpsPerS, listRuns(rates, serverGoLoopOpsPerS, ""))
 		}
 	}
 	c := compare(mine, floor, server)
@@ -240,58 +239,55 @@ func (r *runner) workload(ctx context.Context, report *Report, w WorkloadID, cli
 
 // median returns the measurement of median throughput (the lower middle one of an even number).
 func median(ms []Measurement) Measurement {
-	sorted := slices.Clone(ms)
-	slices.SortStableFunc(sorted, func(a, b Measurement) int {
-		return cmp.Compare(a.Result.OpsPerSecond(), b.Result.OpsPerSecond())
-	})
-	return sorted[(len(sorted)-1)/2]
+	return lowerMedian(ms, measuredOpsPerS)
 }
 
-// medianRate returns the server rate of median throughput.
+// medianRate returns the server rate of median throughput, with the median of the Go loop's rates measured
+// beside pgbench (0 when there are none).
 func medianRate(rates []ServerRate) ServerRate {
-	sorted := slices.Clone(rates)
-	slices.SortStableFunc(sorted, func(a, b ServerRate) int { return cmp.Compare(a.OpsPerS, b.OpsPerS) })
-	return sorted[(len(sorted)-1)/2]
-}
-
-// runsOf lists every run's throughput when there was more than one, for the progress output.
-func runsOf(ms []Measurement) string {
-	if len(ms) < 2 {
-		return ""
-	}
-	parts := make([]string, len(ms))
-	for i, m := range ms {
-		parts[i] = fmt.Sprintf("%.1f", m.Result.OpsPerSecond())
-	}
-	return " [runs: " + strings.Join(parts, ", ") + " ops/s]"
-}
-
-// medianGoLoop returns the median of the Go loop's rates measured beside pgbench (the lower middle one of an
-// even number), or 0 when there are none.
-func medianGoLoop(rates []ServerRate) float64 {
+	rate := lowerMedian(rates, serverOpsPerS)
 	var loops []float64
 	for _, r := range rates {
 		if r.GoLoopOpsPerS > 0 {
 			loops = append(loops, r.GoLoopOpsPerS)
 		}
 	}
-	if len(loops) == 0 {
-		return 0
+	rate.GoLoopOpsPerS = 0
+	if len(loops) > 0 {
+		rate.GoLoopOpsPerS = lowerMedian(loops, func(x float64) float64 { return x })
 	}
-	slices.Sort(loops)
-	return loops[(len(loops)-1)/2]
+	return rate
 }
 
-// ratesOf lists the rate of every server measurement, as of picks it, when there was more than one.
-func ratesOf(rates []ServerRate, of func(ServerRate) float64) string {
-	if len(rates) < 2 {
+// lowerMedian returns the element of xs (not empty) whose key is the median, the lower middle one of an even
+// number; elements with equal keys keep their order.
+func lowerMedian[T any](xs []T, key func(T) float64) T {
+	sorted := slices.Clone(xs)
+	slices.SortStableFunc(sorted, func(a, b T) int { return cmp.Compare(key(a), key(b)) })
+	return sorted[(len(sorted)-1)/2]
+}
+
+// The throughputs that medians and the progress output's run lists are taken of.
+func measuredOpsPerS(m Measurement) float64    { return m.Result.OpsPerSecond() }
+func serverOpsPerS(r ServerRate) float64       { return r.OpsPerS }
+func serverGoLoopOpsPerS(r ServerRate) float64 { return r.GoLoopOpsPerS }
+
+// runsOf lists every run's throughput when there was more than one, for the progress output.
+func runsOf(ms []Measurement) string {
+	return listRuns(ms, measuredOpsPerS, " ops/s")
+}
+
+// listRuns lists of(x) for every x of xs, followed by unit, when there was more than one, for the progress
+// output.
+func listRuns[T any](xs []T, of func(T) float64, unit string) string {
+	if len(xs) < 2 {
 		return ""
 	}
-	parts := make([]string, len(rates))
-	for i, r := range rates {
-		parts[i] = fmt.Sprintf("%.1f", of(r))
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = fmt.Sprintf("%.1f", of(x))
 	}
-	return " [runs: " + strings.Join(parts, ", ") + "]"
+	return " [runs: " + strings.Join(parts, ", ") + unit + "]"
 }
 
 // measure runs w once with the implementation open opens, on a fresh clone of the template.

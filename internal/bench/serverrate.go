@@ -77,9 +77,9 @@ func versionOf(path string) int {
 }
 
 // measureServerRate creates the update table in the database at url and measures updates single-row UPDATEs
-// by clients concurrent clients: with pgbench at pgbenchPath when it is not empty (then also with the Go loop,
-// for GoLoopOpsPerS), else (or when pgbench fails) with the Go loop; noPgbench says why there is no pgbench. It returns an error wrapping ErrServerRate
-// when neither works.
+// by clients concurrent clients: with pgbench at pgbenchPath when it is not empty (then also with the Go
+// loop, for GoLoopOpsPerS), else (or when pgbench fails) with the Go loop; noPgbench says why there is no
+// pgbench. It returns an error wrapping ErrServerRate when the Go loop fails.
 func measureServerRate(ctx context.Context, url string, clients, updates int, pgbenchPath, noPgbench string) (ServerRate, error) {
 	rate := ServerRate{Clients: clients, Updates: updates / clients * clients}
 	conn, err := pgx.Connect(ctx, url)
@@ -97,27 +97,28 @@ func measureServerRate(ctx context.Context, url string, clients, updates int, pg
 	}
 	if pgbenchPath != "" {
 		tps, err := runPgbench(ctx, pgbenchPath, url, clients, rate.Updates/clients)
-		if err == nil {
+		switch {
+		case err == nil:
 			rate.OpsPerS, rate.Tool = tps, ToolPgbench
-			elapsed, err := runUpdateLoop(ctx, url, clients, rate.Updates/clients)
-			if err != nil {
-				return rate, fmt.Errorf("%w: go loop: %v", ErrServerRate, err)
-			}
-			rate.GoLoopOpsPerS = float64(rate.Updates) / elapsed.Seconds()
-			return rate, nil
-		}
-		if ctx.Err() != nil {
+		case ctx.Err() != nil:
 			return rate, ctx.Err()
+		default:
+			rate.Note = fmt.Sprintf("pgbench failed: %v", err)
 		}
-		rate.Note = fmt.Sprintf("pgbench failed: %v", err)
 	} else {
 		rate.Note = noPgbench
 	}
+	// The Go loop runs in every case: as the rate itself without pgbench, beside it (GoLoopOpsPerS) with it.
 	elapsed, err := runUpdateLoop(ctx, url, clients, rate.Updates/clients)
 	if err != nil {
-		return rate, fmt.Errorf("%w: %v", ErrServerRate, err)
+		return rate, fmt.Errorf("%w: go loop: %v", ErrServerRate, err)
 	}
-	rate.OpsPerS, rate.Tool = float64(rate.Updates)/elapsed.Seconds(), ToolGoLoop
+	loop := float64(rate.Updates) / elapsed.Seconds()
+	if rate.Tool == ToolPgbench {
+		rate.GoLoopOpsPerS = loop
+	} else {
+		rate.OpsPerS, rate.Tool = loop, ToolGoLoop
+	}
 	return rate, nil
 }
 
