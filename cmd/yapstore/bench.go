@@ -72,6 +72,17 @@ report the run of median throughput; the progress lines list every run.`,
 			if err != nil {
 				return cli.Usagef("--clients: %s", trimBenchPrefix(err))
 			}
+			runs := defaultBenchRepeat
+			if repeat != nil {
+				if *repeat < 1 || *repeat > 100 {
+					return cli.Usagef("--repeat: %d is outside 1..100", *repeat)
+				}
+				runs = int(*repeat)
+			}
+			serverURL, source, dbErr := env.DatabaseURL()
+			if dbErr == nil && noFsync {
+				return cli.Usagef("--no-fsync: applies to the throwaway server only, not to %s", source)
+			}
 			dir, err := bench.FindFixtures(fixtures, env.Getenv)
 			if err != nil {
 				return err
@@ -80,26 +91,16 @@ report the run of median throughput; the progress lines list every run.`,
 			if err != nil {
 				return err
 			}
-			runs := defaultBenchRepeat
-			if repeat != nil {
-				if *repeat < 1 || *repeat > 100 {
-					return cli.Usagef("--repeat: %d is outside 1..100", *repeat)
-				}
-				runs = int(*repeat)
-			}
-			serverURL, source, err := env.DatabaseURL()
 			switch {
-			case errors.Is(err, cli.ErrNoDatabase):
+			case errors.Is(dbErr, cli.ErrNoDatabase):
 				url, stop, err := benchServer(ctx, env, !noFsync)
 				if err != nil {
 					return err
 				}
 				defer stop()
 				serverURL, source = url, "a throwaway server"
-			case err != nil:
-				return err
-			case noFsync:
-				return cli.Usagef("--no-fsync: applies to the throwaway server only, not to %s", source)
+			case dbErr != nil:
+				return dbErr
 			}
 			fmt.Fprintf(env.Stderr, "bench: server %s (from %s), fixtures %s\n", cli.RedactURL(serverURL), source, dir)
 			_, err = bench.Run(ctx, bench.Config{

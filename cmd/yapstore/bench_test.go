@@ -3,11 +3,13 @@ package main
 import (
 	"encoding/json"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/yapstore/yapstore/internal/bench"
 	"github.com/yapstore/yapstore/storetest"
 )
 
@@ -16,7 +18,9 @@ import (
 func TestBenchW5Compare(t *testing.T) {
 	t.Parallel()
 	db := storetest.New(t)
-	r := yapDB(t, db.URL, "bench", "--only", "W5", "--repeat", "1", "--compare")
+	fixtures, err := bench.FindFixtures("", os.Getenv) // the invocation's environment is its own
+	require.NoError(t, err)
+	r := yapDB(t, db.URL, "bench", "--only", "W5", "--repeat", "1", "--compare", "--fixtures", fixtures)
 	require.Equal(t, 0, r.code, "exit code; stderr:\n%s", r.stderr)
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	require.Len(t, lines, 2, "stdout:\n%s", r.stdout)
