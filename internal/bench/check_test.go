@@ -3,16 +3,18 @@ package bench
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// loadTestFixtures returns the shared fixtures, failing the test when they are missing.
+// loadTestFixtures returns the shared fixtures ($YAPSTORE_FIXTURES, else beside the repository), failing the
+// test when they are missing.
 func loadTestFixtures(t testing.TB) *Fixtures {
 	t.Helper()
-	dir, err := FindFixtures("", nil)
+	dir, err := FindFixtures("", os.Getenv)
 	require.NoError(t, err)
 	f, err := LoadFixtures(dir)
 	require.NoError(t, err)

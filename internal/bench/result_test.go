@@ -3,6 +3,7 @@ package bench
 import (
 	"encoding/json"
 	"errors"
+	"os"
 	"testing"
 	"time"
 
@@ -79,8 +80,8 @@ func TestConfigRefusedBeforeConnecting(t *testing.T) {
 
 func TestFixtures(t *testing.T) {
 	t.Parallel()
-	dir, err := FindFixtures("", nil)
-	require.NoError(t, err, "the shared fixtures are beside the repository")
+	dir, err := FindFixtures("", os.Getenv)
+	require.NoError(t, err, "the shared fixtures are at $YAPSTORE_FIXTURES or beside the repository")
 	f, err := LoadFixtures(dir)
 	require.NoError(t, err)
 	assert.Equal(t, ResultsFileSize, len(f.Results), "the results file WORKLOADS.md sizes")
