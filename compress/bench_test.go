@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/yapstore/yapstore/compress"
+	"github.com/yapstore/yapstore/internal/fixtures/fixturestest"
 )
 
 // benchPayload is one real JSON text the benchmarks encode and decode.
@@ -20,9 +21,10 @@ type benchPayload struct {
 // (about 300 KB) and the whole results file as it is (2.5 MB, indented).
 func benchPayloads(b *testing.B) []benchPayload {
 	b.Helper()
+	set := fixturestest.Last(b)
 	return []benchPayload{
-		{"page300KB", largestPage(b)},
-		{"results2.5MB", readFixture(b, resultsFixture)},
+		{"page300KB", largestPage(b, set)},
+		{"results2.5MB", set.Results},
 	}
 }
 

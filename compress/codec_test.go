@@ -11,67 +11,75 @@ import (
 	"testing"
 
 	"github.com/yapstore/yapstore/compress"
+	"github.com/yapstore/yapstore/internal/fixtures"
+	"github.com/yapstore/yapstore/internal/fixtures/fixturestest"
 )
 
-// TestRoundTripFixtures sends every real payload through every encode and
-// decode path and requires it back unchanged: the text byte for byte, the
-// value deeply equal.
+// TestRoundTripFixtures sends every payload of every source through every
+// encode and decode path and requires it back unchanged: the text byte for
+// byte, the value deeply equal.
 func TestRoundTripFixtures(t *testing.T) {
 	t.Parallel()
 	var codec compress.Codec
-	for _, name := range allFixtures {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			text := readFixture(t, name)
-			var want any
-			if err := json.Unmarshal(text, &want); err != nil {
-				t.Fatal(err)
-			}
+	fixturestest.ForEach(t, func(t *testing.T, set *fixtures.Set) {
+		for _, file := range set.Files() {
+			t.Run(file.Name, func(t *testing.T) {
+				t.Parallel()
+				text := file.Data
+				var want any
+				if err := json.Unmarshal(text, &want); err != nil {
+					t.Fatal(err)
+				}
 
-			blob, err := codec.CompressJSON(text)
-			if err != nil {
-				t.Fatalf("CompressJSON: %v", err)
-			}
-			got, err := codec.DecompressJSON(blob)
-			if err != nil {
-				t.Fatalf("DecompressJSON: %v", err)
-			}
-			if !bytes.Equal(got, text) {
-				t.Fatalf("DecompressJSON(CompressJSON(text)) differs from the text")
-			}
+				blob, err := codec.CompressJSON(text)
+				if err != nil {
+					t.Fatalf("CompressJSON: %v", err)
+				}
+				got, err := codec.DecompressJSON(blob)
+				if err != nil {
+					t.Fatalf("DecompressJSON: %v", err)
+				}
+				if !bytes.Equal(got, text) {
+					t.Fatalf("DecompressJSON(CompressJSON(text)) differs from the text")
+				}
 
-			blob, err = codec.Marshal(want)
-			if err != nil {
-				t.Fatalf("Marshal: %v", err)
-			}
-			var value any
-			if err := codec.Unmarshal(blob, &value); err != nil {
-				t.Fatalf("Unmarshal: %v", err)
-			}
-			assertSameJSONValue(t, value, want)
+				blob, err = codec.Marshal(want)
+				if err != nil {
+					t.Fatalf("Marshal: %v", err)
+				}
+				var value any
+				if err := codec.Unmarshal(blob, &value); err != nil {
+					t.Fatalf("Unmarshal: %v", err)
+				}
+				assertSameJSONValue(t, value, want)
 
-			var stream bytes.Buffer
-			if err := codec.NewEncoder(&stream).Encode(want); err != nil {
-				t.Fatalf("Encoder.Encode: %v", err)
-			}
-			if !bytes.Equal(stream.Bytes(), blob) {
-				t.Errorf("Encoder.Encode wrote a different blob from Marshal")
-			}
-			var streamed any
-			if err := codec.NewDecoder(onlyReader{&stream}).Decode(&streamed); err != nil {
-				t.Fatalf("Decoder.Decode: %v", err)
-			}
-			assertSameJSONValue(t, streamed, want)
-		})
-	}
+				var stream bytes.Buffer
+				if err := codec.NewEncoder(&stream).Encode(want); err != nil {
+					t.Fatalf("Encoder.Encode: %v", err)
+				}
+				if !bytes.Equal(stream.Bytes(), blob) {
+					t.Errorf("Encoder.Encode wrote a different blob from Marshal")
+				}
+				var streamed any
+				if err := codec.NewDecoder(onlyReader{&stream}).Decode(&streamed); err != nil {
+					t.Fatalf("Decoder.Decode: %v", err)
+				}
+				assertSameJSONValue(t, streamed, want)
+			})
+		}
+	})
 }
 
-// TestRoundTripPages round-trips each of the 21 real pages, as the store
+// TestRoundTripPages round-trips each of the 21 pages, as the store
 // writes and reads them, at the default level and at Python's level 9.
 func TestRoundTripPages(t *testing.T) {
 	t.Parallel()
+	fixturestest.ForEach(t, testRoundTripPages)
+}
+
+func testRoundTripPages(t *testing.T, set *fixtures.Set) {
 	for _, codec := range []compress.Codec{{}, {Level: 9}} {
-		for i, page := range resultPages(t) {
+		for i, page := range resultPages(t, set) {
 			blob, err := codec.CompressJSON(page)
 			if err != nil {
 				t.Fatalf("level %d, page %d: CompressJSON: %v", codec.Level, i, err)
@@ -272,10 +280,14 @@ func TestInvalidOptions(t *testing.T) {
 }
 
 // TestLevels checks that every level writes a blob that every other Codec
-// reads, and that higher levels do not write bigger blobs of a real page.
+// reads, and that higher levels do not write bigger blobs of a page.
 func TestLevels(t *testing.T) {
 	t.Parallel()
-	page := largestPage(t)
+	fixturestest.ForEach(t, testLevels)
+}
+
+func testLevels(t *testing.T, set *fixtures.Set) {
+	page := largestPage(t, set)
 	sizes := map[int]int{}
 	for level := 1; level <= 9; level++ {
 		blob, err := compress.Codec{Level: level}.CompressJSON(page)
@@ -320,17 +332,24 @@ func TestSizeLimitBoundary(t *testing.T) {
 			t.Errorf("MaxSize math.MaxInt64, %s: %v", path, err)
 		}
 	}
-	if got, err := huge.NewDecoder(onlyReader{bytes.NewReader(gzipMember(t, largestPage(t)))}).DecodeJSON(); err != nil ||
-		!bytes.Equal(got, largestPage(t)) {
-		t.Errorf("MaxSize math.MaxInt64, streamed page: %d bytes, %v", len(got), err)
-	}
+	fixturestest.ForEach(t, func(t *testing.T, set *fixtures.Set) {
+		page := largestPage(t, set)
+		if got, err := huge.NewDecoder(onlyReader{bytes.NewReader(gzipMember(t, page))}).DecodeJSON(); err != nil ||
+			!bytes.Equal(got, page) {
+			t.Errorf("MaxSize math.MaxInt64, streamed page: %d bytes, %v", len(got), err)
+		}
+	})
 }
 
 // TestConcurrentUse hammers one Codec from many goroutines at different
 // levels, so that the race detector sees the pools shared.
 func TestConcurrentUse(t *testing.T) {
 	t.Parallel()
-	pages := resultPages(t)
+	fixturestest.ForEach(t, testConcurrentUse)
+}
+
+func testConcurrentUse(t *testing.T, set *fixtures.Set) {
+	pages := resultPages(t, set)
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
 	for worker := range 8 {

@@ -11,6 +11,8 @@ import (
 	"testing/iotest"
 
 	"github.com/yapstore/yapstore/compress"
+	"github.com/yapstore/yapstore/internal/fixtures"
+	"github.com/yapstore/yapstore/internal/fixtures/fixturestest"
 )
 
 // smallPageBlob returns a small real blob (a Python-written 1-D page) and
@@ -228,7 +230,11 @@ func (w failingWriter) Write([]byte) (int, error) { return 0, w.err }
 // TestHostileInputMemory checks that each kind of bad input fails with its
 // typed error under a few MB of allocation.
 func TestHostileInputMemory(t *testing.T) {
-	page := largestPage(t)
+	fixturestest.ForEach(t, testHostileInputMemory)
+}
+
+func testHostileInputMemory(t *testing.T, set *fixtures.Set) {
+	page := largestPage(t, set)
 	blob := gzipMember(t, page)
 	cases := []struct {
 		name string

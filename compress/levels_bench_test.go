@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	kpgzip "github.com/klauspost/compress/gzip"
+
+	"github.com/yapstore/yapstore/internal/fixtures/fixturestest"
 )
 
 // gzipLibrary is one gzip implementation under comparison.
@@ -49,12 +51,13 @@ var comparedLevels = []int{1, 2, 3, 4, 5, 6, 7, 8, 9}
 // (JSON bytes / blob bytes); decompression reads the blobs that level wrote.
 // These figures chose the package's dependency and DefaultLevel (see doc.go).
 func BenchmarkLibraries(b *testing.B) {
-	pages := resultPages(b)
+	set := fixturestest.Last(b)
+	pages := resultPages(b, set)
 	payloads := []struct {
 		name  string
 		texts [][]byte
 	}{
-		{"page300KB", [][]byte{largestPage(b)}},
+		{"page300KB", [][]byte{largestPage(b, set)}},
 		{"pages21", pages},
 	}
 	for _, payload := range payloads {

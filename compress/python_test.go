@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/yapstore/yapstore/compress"
+	"github.com/yapstore/yapstore/internal/fixtures"
+	"github.com/yapstore/yapstore/internal/fixtures/fixturestest"
 )
 
 // requirePythonEnv, when set to 1, turns a missing python3 into a failure
@@ -79,31 +81,8 @@ func pythonCases(t *testing.T) []pythonCase {
 	}
 	var codec compress.Codec
 
-	for _, fixture := range allFixtures {
-		text := readFixture(t, fixture)
-		blob, err := codec.CompressJSON(text)
-		add("compressjson-"+fixture, blob, err, text)
-
-		var value any
-		if err := json.Unmarshal(text, &value); err != nil {
-			t.Fatal(err)
-		}
-		blob, err = codec.Marshal(value)
-		add("marshal-"+fixture, blob, err, text)
-
-		var stream bytes.Buffer
-		err = codec.NewEncoder(&stream).Encode(value)
-		add("encoder-"+fixture, stream.Bytes(), err, text)
-	}
-
-	for i, page := range resultPages(t) {
-		blob, err := codec.CompressJSON(page)
-		add(fmt.Sprintf("page-%02d", i), blob, err, page)
-	}
-	page := largestPage(t)
-	for level := 1; level <= 9; level++ {
-		blob, err := compress.Codec{Level: level}.CompressJSON(page)
-		add(fmt.Sprintf("largest-page-level-%d", level), blob, err, page)
+	for _, set := range fixturestest.Sources(t) {
+		addSet(t, set, add)
 	}
 
 	// Text Go writes as UTF-8 and Python writes ASCII-escaped: the values
@@ -144,4 +123,41 @@ func pythonCases(t *testing.T) []pythonCase {
 	blob, err = codec.CompressJSON(nil)
 	add("compressjson-null", blob, err, []byte("null"))
 	return cases
+}
+
+// addSet adds the cases of one payload set: each file through CompressJSON,
+// Marshal and the Encoder, each page of the results as the store writes it,
+// and the largest page at every level.
+func addSet(t *testing.T, set *fixtures.Set, add func(name string, blob []byte, err error, want []byte)) {
+	t.Helper()
+	var codec compress.Codec
+	for _, file := range set.Files() {
+		name, text := set.Name+"-"+file.Name, file.Data
+		blob, err := codec.CompressJSON(text)
+		add("compressjson-"+name, blob, err, text)
+
+		// json.Number keeps integers past 2^53 exact, as Python's int does.
+		var value any
+		dec := json.NewDecoder(bytes.NewReader(text))
+		dec.UseNumber()
+		if err := dec.Decode(&value); err != nil {
+			t.Fatal(err)
+		}
+		blob, err = codec.Marshal(value)
+		add("marshal-"+name, blob, err, text)
+
+		var stream bytes.Buffer
+		err = codec.NewEncoder(&stream).Encode(value)
+		add("encoder-"+name, stream.Bytes(), err, text)
+	}
+
+	for i, page := range resultPages(t, set) {
+		blob, err := codec.CompressJSON(page)
+		add(fmt.Sprintf("%s-page-%02d", set.Name, i), blob, err, page)
+	}
+	page := largestPage(t, set)
+	for level := 1; level <= 9; level++ {
+		blob, err := compress.Codec{Level: level}.CompressJSON(page)
+		add(fmt.Sprintf("%s-largest-page-level-%d", set.Name, level), blob, err, page)
+	}
 }

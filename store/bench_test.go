@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/yapstore/yapstore/internal/fixtures/fixturestest"
 	"github.com/yapstore/yapstore/store"
 )
 
@@ -47,7 +48,7 @@ func benchSubmission(b *testing.B, h *harness) store.DirectSubmission {
 	owner := benchUser(b, h)
 	return store.DirectSubmission{
 		Submission: store.Submission{UserID: &owner, Title: "bench", InputType: store.InputEditor,
-			SimType: store.SimShieldhit, Input: loadFixture(b, "json_payload_editor.json")},
+			SimType: store.SimShieldhit, Input: fixturestest.Last(b).EditorInput},
 		Tasks: benchTasks(100),
 	}
 }
@@ -185,7 +186,7 @@ func BenchmarkW2TaskProgressParallel(b *testing.B) {
 // overwrite path), reporting MB/s of the payload.
 func BenchmarkW3SaveResultsJSON(b *testing.B) {
 	h := newHarness(b)
-	payload := loadFixture(b, resultsFixtureName)
+	payload := fixturestest.Last(b).Results
 	sim := newResultsSimulation(b, h.Store, nil)
 	ctx := context.Background()
 	b.SetBytes(int64(len(payload)))
@@ -202,7 +203,7 @@ func BenchmarkW3SaveResultsJSON(b *testing.B) {
 // BenchmarkW4GetResults reads the results fixture back, decompressed (W4), reporting MB/s of the payload.
 func BenchmarkW4GetResults(b *testing.B) {
 	h := newHarness(b)
-	payload := loadFixture(b, resultsFixtureName)
+	payload := fixturestest.Last(b).Results
 	sim := newResultsSimulation(b, h.Store, nil)
 	ctx := context.Background()
 	_, err := h.Store.SaveResultsJSON(ctx, sim.ID, payload)

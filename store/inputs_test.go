@@ -9,16 +9,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/yapstore/yapstore/compress"
+	"github.com/yapstore/yapstore/internal/fixtures"
+	"github.com/yapstore/yapstore/internal/fixtures/fixturestest"
 	"github.com/yapstore/yapstore/store"
 )
 
-// editorInput returns the editor fixture as the platform stores a simulation's input.
-func editorInput(t testing.TB) json.RawMessage {
+// editorInput returns an editor submission as the platform stores a simulation's input.
+func editorInput(t testing.TB, set *fixtures.Set) json.RawMessage {
 	t.Helper()
 	var submitted struct {
 		InputJSON json.RawMessage `json:"input_json"`
 	}
-	require.NoError(t, json.Unmarshal(loadFixture(t, "json_payload_editor.json"), &submitted))
+	require.NoError(t, json.Unmarshal(set.EditorInput, &submitted))
 	input, err := json.Marshal(map[string]any{
 		"input_type": "editor", "input_json": submitted.InputJSON, "number_of_all_primaries": 10000,
 		"input_files": map[string]string{"beam.dat": "RNDSEED 89736501\n"},
@@ -29,11 +31,15 @@ func editorInput(t testing.TB) json.RawMessage {
 
 func TestInputs(t *testing.T) {
 	t.Parallel()
+	fixturestest.ForEach(t, testInputs)
+}
+
+func testInputs(t *testing.T, set *fixtures.Set) {
 	ctx := context.Background()
 	env := newHarness(t)
 	alice := newResultsUser(t, env.Store, "alice")
 	bob := newResultsUser(t, env.Store, "bob")
-	input := editorInput(t)
+	input := editorInput(t, set)
 	sim, err := env.Store.SubmitDirect(ctx, store.DirectSubmission{
 		Submission: store.Submission{UserID: &alice, Title: "editor", InputType: store.InputEditor,
 			SimType: store.SimShieldhit, Input: input},

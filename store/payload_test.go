@@ -7,6 +7,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/yapstore/yapstore/internal/fixtures"
+	"github.com/yapstore/yapstore/internal/fixtures/fixturestest"
 	"github.com/yapstore/yapstore/store"
 )
 
@@ -127,15 +129,17 @@ func TestSplitResultsPayload(t *testing.T) {
 	for _, seed := range splitSeeds {
 		checkSplitAgainstReference(t, []byte(seed))
 	}
-	got, err := store.SplitResultsPayloadForTest(loadFixture(t, resultsFixtureName))
-	require.NoError(t, err)
-	require.Len(t, got, 4)
-	pages := 0
-	for _, est := range got {
-		pages += len(est.Pages)
-	}
-	assert.Equal(t, 21, pages)
-	checkSplitAgainstReference(t, loadFixture(t, resultsFixtureName))
+	fixturestest.ForEach(t, func(t *testing.T, set *fixtures.Set) {
+		got, err := store.SplitResultsPayloadForTest(set.Results)
+		require.NoError(t, err)
+		require.Len(t, got, set.Estimators)
+		pages := 0
+		for _, est := range got {
+			pages += len(est.Pages)
+		}
+		assert.Equal(t, set.Pages, pages)
+		checkSplitAgainstReference(t, set.Results)
+	})
 }
 
 // FuzzSplitResultsPayload checks the payload splitter against encoding/json on arbitrary text: it never

@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -14,30 +12,22 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/yapstore/yapstore/internal/fixtures"
+	"github.com/yapstore/yapstore/internal/fixtures/fixturestest"
 	"github.com/yapstore/yapstore/store"
 )
 
-// fixturesEnv names the environment variable that overrides where the shared fixtures live, as in package
-// compress's tests.
-const fixturesEnv = "YAPSTORE_FIXTURES"
-
-// resultsFixtureName is the results of one SHIELD-HIT12A run: 4 estimators, 21 pages, 2.5 MB of JSON.
-const resultsFixtureName = "json_with_results.json"
-
-// loadFixture returns a shared fixture's bytes: from $YAPSTORE_FIXTURES when set, else from
-// ../../shared/fixtures (the shared directory beside the repository). A missing fixture fails the test.
-func loadFixture(t testing.TB, name string) []byte {
+// estimatorNames returns the names of a results payload's estimators, in payload order. The tests below
+// refer to estimators by position (the results files of every source have the same layout: a 2-D mesh, a
+// slab, a depth profile and a second slab), and to their names through this.
+func estimatorNames(t testing.TB, payload []byte) []string {
 	t.Helper()
-	dir := os.Getenv(fixturesEnv)
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "fixtures")
+	var names []string
+	for _, est := range fixtureEstimators(t, payload).([]any) {
+		names = append(names, est.(map[string]any)["name"].(string))
 	}
-	data, err := os.ReadFile(filepath.Join(dir, name))
-	if err != nil {
-		t.Fatalf("read fixture %s: %v (put the shared fixtures beside the repository or set %s to their directory)",
-			name, err, fixturesEnv)
-	}
-	return data
+	require.Len(t, names, 4)
+	return names
 }
 
 // decodeJSONValue decodes JSON text into generic values, numbers kept as their exact text (json.Number), so
@@ -96,21 +86,25 @@ func page(number, name string, dimension int, value float64) json.RawMessage {
 
 func TestSaveResultsFixtureRoundTrip(t *testing.T) {
 	t.Parallel()
+	fixturestest.ForEach(t, testSaveResultsRoundTrip)
+}
+
+func testSaveResultsRoundTrip(t *testing.T, set *fixtures.Set) {
 	ctx := context.Background()
 	env := newHarness(t)
-	payload := loadFixture(t, resultsFixtureName)
+	payload := set.Results
 	want := fixtureEstimators(t, payload)
 
 	t.Run("json", func(t *testing.T) {
 		sim := newResultsSimulation(t, env.Store, nil)
 		saved, err := env.Store.SaveResultsJSON(ctx, sim.ID, payload)
 		require.NoError(t, err)
-		assert.Equal(t, store.SavedResults{Estimators: 4, Pages: 21, Completed: true}, saved)
+		assert.Equal(t, store.SavedResults{Estimators: set.Estimators, Pages: set.Pages, Completed: true}, saved)
 
 		got, err := env.Store.GetResults(ctx, sim.JobID)
 		require.NoError(t, err)
-		require.Len(t, got, 4)
-		assert.Equal(t, want, resultsAsValue(t, got), "results read back differ from the fixture")
+		require.Len(t, got, set.Estimators)
+		assert.Equal(t, want, resultsAsValue(t, got), "results read back differ from the payload")
 
 		// Order: estimators in payload order, pages by page number; columns filled from each page.
 		var names []string
@@ -129,8 +123,8 @@ func TestSaveResultsFixtureRoundTrip(t *testing.T) {
 				pages++
 			}
 		}
-		assert.Equal(t, []string{"yz_profile_", "entrance_", "z_profile_", "peak_"}, names)
-		assert.Equal(t, 21, pages)
+		assert.Equal(t, estimatorNames(t, payload), names)
+		assert.Equal(t, set.Pages, pages)
 
 		after, err := env.Store.GetSimulation(ctx, sim.ID)
 		require.NoError(t, err)
@@ -144,7 +138,7 @@ func TestSaveResultsFixtureRoundTrip(t *testing.T) {
 		require.NoError(t, json.Unmarshal(payload, &results))
 		saved, err := env.Store.SaveResults(ctx, sim.ID, results)
 		require.NoError(t, err)
-		assert.Equal(t, store.SavedResults{Estimators: 4, Pages: 21, Completed: true}, saved)
+		assert.Equal(t, store.SavedResults{Estimators: set.Estimators, Pages: set.Pages, Completed: true}, saved)
 		got, err := env.Store.GetResults(ctx, sim.JobID)
 		require.NoError(t, err)
 		assert.Equal(t, want, resultsAsValue(t, got))
@@ -155,9 +149,14 @@ func TestSaveResultsFixtureRoundTrip(t *testing.T) {
 
 func TestResultsRoundTrips(t *testing.T) {
 	t.Parallel()
+	fixturestest.ForEach(t, testResultsRoundTrips)
+}
+
+func testResultsRoundTrips(t *testing.T, set *fixtures.Set) {
 	ctx := context.Background()
 	env := newHarness(t)
-	payload := loadFixture(t, resultsFixtureName)
+	payload := set.Results
+	peak := estimatorNames(t, payload)[3]
 	small := store.Results{Estimators: []store.EstimatorResults{{
 		Name: "one_", Metadata: json.RawMessage(`{"k":"v"}`), Pages: []json.RawMessage{page("0", "DOSE", 0, 1)},
 	}}}
@@ -177,7 +176,7 @@ func TestResultsRoundTrips(t *testing.T) {
 
 	readTrips := env.Counter.roundTrips(t, func() error {
 		got, err := env.Store.GetResults(ctx, fullSim.JobID)
-		if err == nil && len(got) != 4 {
+		if err == nil && len(got) != set.Estimators {
 			err = fmt.Errorf("got %d estimators", len(got))
 		}
 		return err
@@ -186,10 +185,10 @@ func TestResultsRoundTrips(t *testing.T) {
 	assert.Equal(t, 1, readTrips, "GetResults reads estimators and pages in one statement")
 
 	for name, op := range map[string]func() error{
-		"GetEstimator": func() error { _, err := env.Store.GetEstimator(ctx, fullSim.JobID, "peak_"); return err },
-		"GetPage":      func() error { _, err := env.Store.GetPage(ctx, fullSim.JobID, "peak_", 3); return err },
+		"GetEstimator": func() error { _, err := env.Store.GetEstimator(ctx, fullSim.JobID, peak); return err },
+		"GetPage":      func() error { _, err := env.Store.GetPage(ctx, fullSim.JobID, peak, 3); return err },
 		"GetPagesBySpec": func() error {
-			_, err := env.Store.GetPagesBySpec(ctx, fullSim.JobID, "peak_", "0-2,6")
+			_, err := env.Store.GetPagesBySpec(ctx, fullSim.JobID, peak, "0-2,6")
 			return err
 		},
 		"ListPageInfo": func() error { _, err := env.Store.ListPageInfo(ctx, fullSim.JobID); return err },
@@ -259,10 +258,14 @@ func TestSaveResultsReingest(t *testing.T) {
 
 func TestSaveResultsFixtureTwice(t *testing.T) {
 	t.Parallel()
+	fixturestest.ForEach(t, testSaveResultsTwice)
+}
+
+func testSaveResultsTwice(t *testing.T, set *fixtures.Set) {
 	ctx := context.Background()
 	env := newHarness(t)
 	sim := newResultsSimulation(t, env.Store, nil)
-	payload := loadFixture(t, resultsFixtureName)
+	payload := set.Results
 
 	// Save every estimator's pages in reverse order first, then in order: page ids and physical row order are
 	// now the reverse of page order, which is what scrambled the platform's reads.
@@ -281,7 +284,7 @@ func TestSaveResultsFixtureTwice(t *testing.T) {
 	assert.Equal(t, fixtureEstimators(t, payload), resultsAsValue(t, got))
 	var pages int
 	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT count(*) FROM "Page"`).Scan(&pages))
-	assert.Equal(t, 21, pages)
+	assert.Equal(t, set.Pages, pages)
 	for _, est := range got {
 		est, err := env.Store.GetEstimator(ctx, sim.JobID, est.Name)
 		require.NoError(t, err)
@@ -445,19 +448,23 @@ func TestSaveResultsMissingSimulation(t *testing.T) {
 
 func TestSaveResultsInTxRollsBack(t *testing.T) {
 	t.Parallel()
+	fixturestest.ForEach(t, testSaveResultsInTxRollsBack)
+}
+
+func testSaveResultsInTxRollsBack(t *testing.T, set *fixtures.Set) {
 	ctx := context.Background()
 	env := newHarness(t)
 	sim := newResultsSimulation(t, env.Store, nil)
 	errStop := fmt.Errorf("stop")
 	err := env.Store.InTx(ctx, func(tx *store.Store) error {
-		if _, err := tx.SaveResultsJSON(ctx, sim.ID, loadFixture(t, resultsFixtureName)); err != nil {
+		if _, err := tx.SaveResultsJSON(ctx, sim.ID, set.Results); err != nil {
 			return err
 		}
 		got, err := tx.GetResults(ctx, sim.JobID)
 		if err != nil {
 			return err
 		}
-		if len(got) != 4 {
+		if len(got) != set.Estimators {
 			return fmt.Errorf("inside the transaction: %d estimators", len(got))
 		}
 		return errStop
@@ -548,31 +555,36 @@ func TestGetResultsScope(t *testing.T) {
 
 func TestGetEstimatorAndPages(t *testing.T) {
 	t.Parallel()
+	fixturestest.ForEach(t, testGetEstimatorAndPages)
+}
+
+func testGetEstimatorAndPages(t *testing.T, set *fixtures.Set) {
 	ctx := context.Background()
 	env := newHarness(t)
 	sim := newResultsSimulation(t, env.Store, nil)
-	payload := loadFixture(t, resultsFixtureName)
+	payload := set.Results
+	names := estimatorNames(t, payload)
 	// As the platform does for editor simulations: the name column holds the editor's name of the output.
-	_, err := env.Store.SaveResultsJSON(ctx, sim.ID, payload, store.EstimatorNames(map[string]string{"peak_": "peak"}))
+	peakFile := names[3]
+	_, err := env.Store.SaveResultsJSON(ctx, sim.ID, payload, store.EstimatorNames(map[string]string{peakFile: "peak"}))
 	require.NoError(t, err)
 	fixture := fixtureEstimators(t, payload).([]any)
 	fixturePeak := fixture[3].(map[string]any)
-	require.Equal(t, "peak_", fixturePeak["name"])
 
-	for _, name := range []string{"peak", "peak_"} {
+	for _, name := range []string{"peak", peakFile} {
 		est, err := env.Store.GetEstimator(ctx, sim.JobID, name)
 		require.NoError(t, err, name)
 		assert.Equal(t, "peak", est.Name)
-		assert.Equal(t, "peak_", est.FileName)
+		assert.Equal(t, peakFile, est.FileName)
 		assert.Equal(t, fixturePeak["metadata"], decodeJSONValue(t, est.Metadata))
 		require.Len(t, est.Pages, 7)
 		for i, p := range est.Pages {
 			assert.Equal(t, fixturePeak["pages"].([]any)[i], decodeJSONValue(t, p.Data))
 		}
 	}
-	z, err := env.Store.GetEstimator(ctx, sim.JobID, "z_profile_")
+	z, err := env.Store.GetEstimator(ctx, sim.JobID, names[2])
 	require.NoError(t, err)
-	assert.Equal(t, "z_profile_", z.Name)
+	assert.Equal(t, names[2], z.Name)
 	assert.Len(t, z.Pages, 4)
 
 	p, err := env.Store.GetPage(ctx, sim.JobID, "peak", 6)
@@ -582,10 +594,10 @@ func TestGetEstimatorAndPages(t *testing.T) {
 	assert.Equal(t, int32(1), p.Dimension)
 	assert.Equal(t, fixturePeak["pages"].([]any)[6], decodeJSONValue(t, p.Data))
 
-	pages, err := env.Store.GetPages(ctx, sim.JobID, "peak_", []int32{5, 0, 99, 5})
+	pages, err := env.Store.GetPages(ctx, sim.JobID, peakFile, []int32{5, 0, 99, 5})
 	require.NoError(t, err)
 	assert.Equal(t, []int32{0, 5}, pageNumbers(pages), "in order, once each, missing ones left out")
-	none, err := env.Store.GetPages(ctx, sim.JobID, "peak_", []int32{50})
+	none, err := env.Store.GetPages(ctx, sim.JobID, peakFile, []int32{50})
 	require.NoError(t, err)
 	assert.Empty(t, none)
 
@@ -599,16 +611,16 @@ func TestGetEstimatorAndPages(t *testing.T) {
 	infos, err := env.Store.ListPageInfo(ctx, sim.JobID)
 	require.NoError(t, err)
 	require.Len(t, infos, 4)
-	var names []string
+	var infoNames []string
 	for _, est := range infos {
-		names = append(names, est.Name)
+		infoNames = append(infoNames, est.Name)
 		for i, p := range est.Pages {
 			assert.Equal(t, int32(i), p.Number)
 			assert.Positive(t, p.CompressedSize)
 			assert.NotEmpty(t, p.Name)
 		}
 	}
-	assert.Equal(t, []string{"yz_profile_", "entrance_", "z_profile_", "peak"}, names)
+	assert.Equal(t, []string{names[0], names[1], names[2], "peak"}, infoNames)
 	assert.Len(t, infos[1].Pages, 7)
 	assert.Equal(t, "AVG-ENERGY", infos[1].Pages[1].Name)
 	assert.Equal(t, int32(2), infos[0].Pages[0].Dimension)
@@ -622,12 +634,12 @@ func pageNumbers(pages []store.Page) []int32 {
 	return numbers
 }
 
-// BenchmarkSaveResultsFixture measures saving the 2.5 MB results fixture (4 estimators, 21 pages).
+// BenchmarkSaveResultsFixture measures saving a 2.5 MB results file (4 estimators, 21 pages).
 func BenchmarkSaveResultsFixture(b *testing.B) {
 	ctx := context.Background()
 	env := newHarness(b)
 	sim := newResultsSimulation(b, env.Store, nil)
-	payload := loadFixture(b, resultsFixtureName)
+	payload := fixturestest.Last(b).Results
 	b.SetBytes(int64(len(payload)))
 	for b.Loop() {
 		if _, err := env.Store.SaveResultsJSON(ctx, sim.ID, payload); err != nil {
@@ -636,12 +648,12 @@ func BenchmarkSaveResultsFixture(b *testing.B) {
 	}
 }
 
-// BenchmarkGetResultsFixture measures reading the results fixture back, decompressed.
+// BenchmarkGetResultsFixture measures reading a 2.5 MB results file back, decompressed.
 func BenchmarkGetResultsFixture(b *testing.B) {
 	ctx := context.Background()
 	env := newHarness(b)
 	sim := newResultsSimulation(b, env.Store, nil)
-	payload := loadFixture(b, resultsFixtureName)
+	payload := fixturestest.Last(b).Results
 	if _, err := env.Store.SaveResultsJSON(ctx, sim.ID, payload); err != nil {
 		b.Fatal(err)
 	}
