@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/yapstore/yapstore/cmd/yapstore/internal/cli"
 	"github.com/yapstore/yapstore/internal/bench"
+	"github.com/yapstore/yapstore/internal/fixtures"
 	"github.com/yapstore/yapstore/pgserver"
 )
 
@@ -20,19 +22,24 @@ const defaultBenchRepeat = 5
 
 func benchCommand() *cli.Command {
 	var (
-		only, clients, fixtures, pgbench string
-		compare, noFsync                 bool
-		repeat                           *int32
+		only, clients, dir, size, pgbench string
+		compare, noFsync                  bool
+		repeat                            *int32
 	)
 	return &cli.Command{
 		Name:     "bench",
 		Section:  sectionBenchmarks,
 		Summary:  "Measure the five platform workloads (W1..W5) on a scratch database",
 		Database: true,
-		Description: `Runs the workloads of the shared bench/WORKLOADS.md — W1 submit, W2 task progress (with 1 and 8
-clients), W3 results ingest, W4 results read, W5 list — each on a fresh scratch database created beside the
-configured one (and dropped at the end; the configured database itself is not touched), and prints one JSON
-line per workload on standard output as WORKLOADS.md defines it, with a progress line on standard error.
+		Description: `Runs the five workloads of BENCHMARKS.md — W1 submit, W2 task progress (with 1 and 8 clients),
+W3 results ingest, W4 results read, W5 list — each on a fresh scratch database created beside the configured
+one (and dropped at the end; the configured database itself is not touched), and prints one JSON line per
+workload on standard output as BENCHMARKS.md defines it, with a progress line on standard error.
+
+The payloads are generated: an editor input and a results file of the platform's shape (4 estimators, 21
+pages, about 2.5 MB; --size scales the results, so W3 and W4 move more or less data). --fixtures DIR runs
+on the platform's own payload files instead (json_payload_editor.json, json_with_results.json, and the two
+files inputs).
 With no database configured it starts a throwaway PostgreSQL server that, unlike the tests' servers, keeps
 PostgreSQL's durability settings (fsync and synchronous_commit on, data on disk), so that a commit costs
 what it costs in production; --no-fsync starts it without them, as the tests do.
@@ -53,14 +60,15 @@ report the run of median throughput; the progress lines list every run.`,
 			fs.StringVar(&clients, "clients", "N,...", "W2's client counts (default 1,8)")
 			fs.BoolVar(&compare, "compare", "also measure the floor and print yapstore as a ratio of it")
 			fs.OptionalInt32Var(&repeat, "repeat", "N", "measure each workload N times, taking turns, and report the median run (default 5)")
-			fs.StringVar(&fixtures, "fixtures", "DIR",
-				"the shared fixtures (default $YAPSTORE_FIXTURES, else ../shared/fixtures beside the repository)")
+			fs.StringVar(&dir, "fixtures", "DIR", "the platform's payload files to run on, instead of generated ones")
+			fs.StringVar(&size, "size", "X", "scale the generated results file by X (default 1: about 2.5 MB; 4: about 10 MB)")
 			fs.StringVar(&pgbench, "pgbench", "PATH", `pgbench for the server's update rate ("none": a Go loop; default: found on this machine)`)
 			fs.BoolVar(&noFsync, "no-fsync", "start the throwaway server without durability (fsync, synchronous_commit off), as tests do")
 		},
 		Examples: []string{
 			"yapstore bench --compare",
 			"yapstore bench --only W2 --clients 8 --compare",
+			"yapstore bench --only W3,W4 --size 4",
 			"DATABASE_URL=postgres://postgres@localhost:5432/postgres yapstore bench > bench.jsonl",
 		},
 		Run: func(ctx context.Context, env *cli.Env) error {
@@ -83,11 +91,7 @@ report the run of median throughput; the progress lines list every run.`,
 			if dbErr == nil && noFsync {
 				return cli.Usagef("--no-fsync: applies to the throwaway server only, not to %s", source)
 			}
-			dir, err := bench.FindFixtures(fixtures, env.Getenv)
-			if err != nil {
-				return err
-			}
-			loaded, err := bench.LoadFixtures(dir)
+			payloads, err := benchPayloads(dir, size)
 			if err != nil {
 				return err
 			}
@@ -102,10 +106,11 @@ report the run of median throughput; the progress lines list every run.`,
 			case dbErr != nil:
 				return dbErr
 			}
-			fmt.Fprintf(env.Stderr, "bench: server %s (from %s), fixtures %s\n", cli.RedactURL(serverURL), source, dir)
+			fmt.Fprintf(env.Stderr, "bench: server %s (from %s), payloads %s (results file %d bytes)\n",
+				cli.RedactURL(serverURL), source, describePayloads(payloads), len(payloads.Results))
 			_, err = bench.Run(ctx, bench.Config{
 				ServerURL: serverURL,
-				Fixtures:  loaded,
+				Payloads:  payloads,
 				Workloads: workloads,
 				Clients:   counts,
 				Compare:   compare,
@@ -117,6 +122,35 @@ report the run of median throughput; the progress lines list every run.`,
 			return err
 		},
 	}
+}
+
+// benchPayloads returns the payloads a bench run uses: the files in dir when it is given, else generated ones
+// scaled by size ("" is 1). It returns a usage error for both at once or a size that is not a positive
+// number up to 100, and an error wrapping fixtures.ErrFixtures for a directory it cannot load.
+func benchPayloads(dir, size string) (*fixtures.Set, error) {
+	if dir != "" {
+		if size != "" {
+			return nil, cli.Usagef("--size: applies to generated payloads, not to --fixtures %s", dir)
+		}
+		return fixtures.Load(dir)
+	}
+	scale := 1.0
+	if size != "" {
+		var err error
+		scale, err = strconv.ParseFloat(size, 64)
+		if err != nil || !(scale > 0 && scale <= 100) {
+			return nil, cli.Usagef("--size: %q is not a number in (0, 100]", size)
+		}
+	}
+	return fixtures.Generate(fixtures.Options{Scale: scale}), nil
+}
+
+// describePayloads names where a bench run's payloads come from.
+func describePayloads(set *fixtures.Set) string {
+	if set.Dir != "" {
+		return set.Dir
+	}
+	return set.Name
 }
 
 // benchServer starts a throwaway PostgreSQL server for a bench run, durable (pgserver.Options.Durable) or

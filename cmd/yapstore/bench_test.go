@@ -1,15 +1,16 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/yapstore/yapstore/internal/bench"
+	"github.com/yapstore/yapstore/internal/fixtures"
+	"github.com/yapstore/yapstore/internal/fixtures/fixturestest"
 	"github.com/yapstore/yapstore/storetest"
 )
 
@@ -17,22 +18,29 @@ import (
 // compare line on standard output, progress on standard error, and the server named without its password.
 func TestBenchW5Compare(t *testing.T) {
 	t.Parallel()
+	fixturestest.ForEach(t, testBenchW5Compare)
+}
+
+func testBenchW5Compare(t *testing.T, set *fixtures.Set) {
 	db := storetest.New(t)
-	fixtures, err := bench.FindFixtures("", os.Getenv) // the invocation's environment is its own
-	require.NoError(t, err)
-	r := yapDB(t, db.URL, "bench", "--only", "W5", "--repeat", "1", "--compare", "--fixtures", fixtures)
+	args := []string{"bench", "--only", "W5", "--repeat", "1", "--compare"}
+	if set.Dir != "" {
+		args = append(args, "--fixtures", set.Dir)
+	}
+	r := yapDB(t, db.URL, args...)
 	require.Equal(t, 0, r.code, "exit code; stderr:\n%s", r.stderr)
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	require.Len(t, lines, 2, "stdout:\n%s", r.stdout)
-	var line, cmp map[string]any
+	var line, comparison map[string]any
 	require.NoError(t, json.Unmarshal([]byte(lines[0]), &line))
-	require.NoError(t, json.Unmarshal([]byte(lines[1]), &cmp))
+	require.NoError(t, json.Unmarshal([]byte(lines[1]), &comparison))
 	require.Equal(t, "W5", line["workload"])
 	require.EqualValues(t, 50, line["ops"])
 	require.EqualValues(t, 1, line["round_trips_per_op"])
-	require.Equal(t, "W5", cmp["compare"])
-	require.Positive(t, cmp["ratio_to_floor"])
+	require.Equal(t, "W5", comparison["compare"])
+	require.Positive(t, comparison["ratio_to_floor"])
 	require.Contains(t, r.stderr, "W5 list")
+	require.Contains(t, r.stderr, "payloads "+cmp.Or(set.Dir, "generated"))
 	u, err := url.Parse(db.URL)
 	require.NoError(t, err)
 	if password, ok := u.User.Password(); ok {
@@ -47,5 +55,18 @@ func TestBenchNoFsyncNeedsThrowawayServer(t *testing.T) {
 	t.Parallel()
 	r := yapDB(t, unreachableURL, "bench", "--only", "W5", "--no-fsync")
 	requireFailure(t, r, 2, "--no-fsync: applies to the throwaway server only")
+	require.NotContains(t, r.stderr, "Unreachable-Secret-77")
+}
+
+// TestBenchPayloadFlags: --size scales the generated payloads and is refused beside --fixtures; a directory
+// without the payload files is refused before any server is started.
+func TestBenchPayloadFlags(t *testing.T) {
+	t.Parallel()
+	r := yapDB(t, unreachableURL, "bench", "--only", "W3", "--size", "0")
+	requireFailure(t, r, 2, "--size")
+	r = yapDB(t, unreachableURL, "bench", "--only", "W3", "--size", "2", "--fixtures", t.TempDir())
+	requireFailure(t, r, 2, "--size: applies to generated payloads")
+	r = yapDB(t, unreachableURL, "bench", "--only", "W3", "--fixtures", t.TempDir())
+	requireFailure(t, r, 1, "payloads not found")
 	require.NotContains(t, r.stderr, "Unreachable-Secret-77")
 }

@@ -3,23 +3,14 @@ package bench
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-// loadTestFixtures returns the shared fixtures ($YAPSTORE_FIXTURES, else beside the repository), failing the
-// test when they are missing.
-func loadTestFixtures(t testing.TB) *Fixtures {
-	t.Helper()
-	dir, err := FindFixtures("", os.Getenv)
-	require.NoError(t, err)
-	f, err := LoadFixtures(dir)
-	require.NoError(t, err)
-	return f
-}
+	"github.com/yapstore/yapstore/internal/fixtures"
+	"github.com/yapstore/yapstore/internal/fixtures/fixturestest"
+)
 
 // fixtureRead returns the results file's estimators as a results read hands them over, each text compacted
 // (as yapstore stores them).
@@ -44,7 +35,10 @@ func fixtureRead(t testing.TB, results []byte) []EstimatorValues {
 
 func TestCheckResultsAcceptsTheFixture(t *testing.T) {
 	t.Parallel()
-	f := loadTestFixtures(t)
+	fixturestest.ForEach(t, testCheckResultsAccepts)
+}
+
+func testCheckResultsAccepts(t *testing.T, f *fixtures.Set) {
 	read := fixtureRead(t, f.Results)
 	require.NoError(t, CheckResults(f.Results, read))
 
@@ -59,7 +53,10 @@ func TestCheckResultsAcceptsTheFixture(t *testing.T) {
 
 func TestCheckResultsFindsEveryDifference(t *testing.T) {
 	t.Parallel()
-	f := loadTestFixtures(t)
+	fixturestest.ForEach(t, testCheckResultsFindsEveryDifference)
+}
+
+func testCheckResultsFindsEveryDifference(t *testing.T, f *fixtures.Set) {
 	cases := map[string]struct {
 		change func(read []EstimatorValues) []EstimatorValues
 		path   string

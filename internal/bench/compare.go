@@ -79,13 +79,13 @@ func compare(ours, floor Measurement, server *ServerRate) Comparison {
 	if ours.Heap != nil {
 		growth := ours.Heap.Growth()
 		c.YapstorePeakHeap = &growth
-		c.YapstoreHeapFactor = finite(round(float64(growth)/ResultsFileSize, 2))
+		c.YapstoreHeapFactor = finite(round(float64(growth)/float64(ours.Result.PayloadBytes), 2))
 		c.GoalsMet = c.GoalsMet && c.YapstoreHeapFactor != nil && *c.YapstoreHeapFactor < HeapGoal
 	}
 	if floor.Heap != nil {
 		growth := floor.Heap.Growth()
 		c.FloorPeakHeap = &growth
-		c.FloorHeapFactor = finite(round(float64(growth)/ResultsFileSize, 2))
+		c.FloorHeapFactor = finite(round(float64(growth)/float64(floor.Result.PayloadBytes), 2))
 	}
 	return c
 }

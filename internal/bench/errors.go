@@ -3,17 +3,14 @@ package bench
 import "errors"
 
 // The package's sentinel errors. Each error Run and the workloads return wraps at most one of them, so callers
-// can tell a bad command line from a missing fixture, a failed check or a database failure.
+// can tell a bad command line from a failed check or a database failure.
 var (
 	// ErrConfig is returned, before anything is run, for a configuration that cannot be run: an unknown
 	// workload id, a client count out of range, an empty server URL.
 	ErrConfig = errors.New("bench: invalid configuration")
 
-	// ErrFixtures is returned when the fixtures directory or a fixture file in it is missing or unreadable.
-	ErrFixtures = errors.New("bench: fixtures not found")
-
 	// ErrCheck is returned when an implementation's answer is wrong: a results read that differs from the
-	// fixture, a list page of the wrong size, a task update that was not applied, rows missing after a run.
+	// payload, a list page of the wrong size, a task update that was not applied, rows missing after a run.
 	ErrCheck = errors.New("bench: check failed")
 
 	// ErrServerRate is returned when the server's single-row update rate cannot be measured (pgbench failed

@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/yapstore/yapstore/internal/bench"
+	"github.com/yapstore/yapstore/internal/fixtures"
 	"github.com/yapstore/yapstore/storetest"
 )
 
@@ -21,19 +21,9 @@ func ExampleRun() {
 		return
 	}
 	defer db.Close()
-	dir, err := bench.FindFixtures("", os.Getenv)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fixtures, err := bench.LoadFixtures(dir)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
 	report, err := bench.Run(ctx, bench.Config{
 		ServerURL: db.URL, // the scratch databases are created beside it
-		Fixtures:  fixtures,
+		Payloads:  fixtures.Generate(fixtures.Options{}),
 		Workloads: []bench.WorkloadID{bench.W5},
 		Compare:   true,
 		Out:       io.Discard, // the JSON lines; os.Stdout in the command

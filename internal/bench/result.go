@@ -7,10 +7,6 @@ import (
 	"time"
 )
 
-// ResultsFileSize is the size in bytes of the results fixture json_with_results.json, which WORKLOADS.md
-// uses for every implementation's mb_per_s whatever JSON spacing it writes.
-const ResultsFileSize = 2_564_199
-
 // Result is what one run of one workload measured by one implementation: the figures of one line of
 // WORKLOADS.md.
 type Result struct {
@@ -21,8 +17,9 @@ type Result struct {
 	// RoundTrips is the number of statements sent during the timed operations (BEGIN and COMMIT count, a
 	// pipelined batch counts once), or -1 when the implementation cannot count them.
 	RoundTrips int64
-	// PayloadBytes is the size the workload's mb_per_s is computed from (ResultsFileSize for W3 and W4), or 0
-	// when the workload has no such figure.
+	// PayloadBytes is the size the workload's mb_per_s is computed from (the results file's length as given,
+	// for W3 and W4, whatever JSON spacing each implementation writes), or 0 when the workload has no such
+	// figure.
 	PayloadBytes int64
 }
 

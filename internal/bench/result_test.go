@@ -1,14 +1,13 @@
 package bench
 
 import (
-	"encoding/json"
-	"errors"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/yapstore/yapstore/internal/fixtures"
 )
 
 func TestResultLine(t *testing.T) {
@@ -18,7 +17,7 @@ func TestResultLine(t *testing.T) {
 		`{"workload":"W2","clients":8,"ops":8000,"seconds":3.13,"ops_per_s":2555.9,"round_trips_per_op":1.0,"mb_per_s":null}`,
 		string(w2.Line()), "WORKLOADS.md's example line")
 
-	w3 := Result{Workload: W3, Clients: 1, Ops: 25, Elapsed: 500 * time.Millisecond, RoundTrips: 25, PayloadBytes: ResultsFileSize}
+	w3 := Result{Workload: W3, Clients: 1, Ops: 25, Elapsed: 500 * time.Millisecond, RoundTrips: 25, PayloadBytes: 2_564_199}
 	assert.Equal(t,
 		`{"workload":"W3","clients":1,"ops":25,"seconds":0.5,"ops_per_s":50.0,"round_trips_per_op":1.0,"mb_per_s":128.21}`,
 		string(w3.Line()), "mb_per_s is the file size times ops over seconds, in 10^6 bytes")
@@ -64,35 +63,16 @@ func TestParseWorkloadsAndClients(t *testing.T) {
 
 func TestConfigRefusedBeforeConnecting(t *testing.T) {
 	t.Parallel()
-	fixtures := &Fixtures{}
+	payloads := &fixtures.Set{}
 	for name, cfg := range map[string]Config{
-		"no server":        {Fixtures: fixtures},
-		"no fixtures":      {ServerURL: "postgres://nowhere.invalid/x"},
-		"unknown workload": {ServerURL: "postgres://nowhere.invalid/x", Fixtures: fixtures, Workloads: []WorkloadID{"W9"}},
-		"client count":     {ServerURL: "postgres://nowhere.invalid/x", Fixtures: fixtures, Clients: []int{0}},
-		"repeat":           {ServerURL: "postgres://nowhere.invalid/x", Fixtures: fixtures, Repeat: -1},
-		"size":             {ServerURL: "postgres://nowhere.invalid/x", Fixtures: fixtures, Sizes: Sizes{SubmitOps: 1}},
+		"no server":        {Payloads: payloads},
+		"no payloads":      {ServerURL: "postgres://nowhere.invalid/x"},
+		"unknown workload": {ServerURL: "postgres://nowhere.invalid/x", Payloads: payloads, Workloads: []WorkloadID{"W9"}},
+		"client count":     {ServerURL: "postgres://nowhere.invalid/x", Payloads: payloads, Clients: []int{0}},
+		"repeat":           {ServerURL: "postgres://nowhere.invalid/x", Payloads: payloads, Repeat: -1},
+		"size":             {ServerURL: "postgres://nowhere.invalid/x", Payloads: payloads, Sizes: Sizes{SubmitOps: 1}},
 	} {
 		_, err := Run(t.Context(), cfg)
 		assert.ErrorIs(t, err, ErrConfig, name)
 	}
-}
-
-func TestFixtures(t *testing.T) {
-	t.Parallel()
-	dir, err := FindFixtures("", os.Getenv)
-	require.NoError(t, err, "the shared fixtures are at $YAPSTORE_FIXTURES or beside the repository")
-	f, err := LoadFixtures(dir)
-	require.NoError(t, err)
-	assert.Equal(t, ResultsFileSize, len(f.Results), "the results file WORKLOADS.md sizes")
-	assert.Equal(t, 4, f.Estimators)
-	assert.Equal(t, 21, f.Pages)
-	assert.True(t, json.Valid(f.Input))
-
-	_, err = FindFixtures(t.TempDir()+"/missing", nil)
-	assert.ErrorIs(t, err, ErrFixtures)
-	_, err = FindFixtures("", func(string) string { return t.TempDir() + "/missing" })
-	assert.ErrorIs(t, err, ErrFixtures, "$YAPSTORE_FIXTURES wins and must exist")
-	_, err = LoadFixtures(t.TempDir())
-	assert.True(t, errors.Is(err, ErrFixtures), "an empty directory: %v", err)
 }

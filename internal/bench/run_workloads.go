@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/yapstore/yapstore/internal/fixtures"
 	"github.com/yapstore/yapstore/store"
 )
 
@@ -15,7 +16,7 @@ import (
 type runEnv struct {
 	setup    *store.Store // untraced store on the run's database: writes the starting rows, checks the end state
 	userID   int32        // the user "bench"
-	fixtures *Fixtures
+	payloads *fixtures.Set
 	sizes    Sizes
 	clients  int  // W2's client count; 1 for the others
 	memory   bool // measure peak heap with one more operation after the timed ones (W3, W4)
@@ -40,10 +41,10 @@ func runWorkload(ctx context.Context, w WorkloadID, env runEnv, impl Impl, count
 		m.Result.Clients = env.clients
 		err = runProgress(ctx, env, impl, counter, &m)
 	case W3:
-		m.Result.PayloadBytes = ResultsFileSize
+		m.Result.PayloadBytes = int64(len(env.payloads.Results))
 		err = runIngest(ctx, env, impl, counter, &m)
 	case W4:
-		m.Result.PayloadBytes = ResultsFileSize
+		m.Result.PayloadBytes = int64(len(env.payloads.Results))
 		err = runRead(ctx, env, impl, counter, &m)
 	case W5:
 		err = runList(ctx, env, impl, counter, &m)
@@ -76,7 +77,7 @@ func runSubmit(ctx context.Context, env runEnv, impl Impl, counter *RoundTripCou
 			for i := range ids {
 				ids[i] = uuid.NewString()
 			}
-			if _, err := impl.Submit(ctx, Submission{UserID: env.userID, Input: env.fixtures.Input, CeleryIDs: ids}); err != nil {
+			if _, err := impl.Submit(ctx, Submission{UserID: env.userID, Input: env.payloads.EditorInput, CeleryIDs: ids}); err != nil {
 				return err
 			}
 		}
@@ -164,7 +165,7 @@ func runIngest(ctx context.Context, env runEnv, impl Impl, counter *RoundTripCou
 		}
 		ids[i] = sim.ID
 	}
-	payload := env.fixtures.Results
+	payload := env.payloads.Results
 	ops := n + env.sizes.Reingests
 	err := timeOps(counter, &m.Result, ops, func() error {
 		for op := range ops {
@@ -181,7 +182,7 @@ func runIngest(ctx context.Context, env runEnv, impl Impl, counter *RoundTripCou
 	if err != nil {
 		return err
 	}
-	estimators, pages := env.fixtures.Estimators, env.fixtures.Pages
+	estimators, pages := env.payloads.Estimators, env.payloads.Pages
 	if err := checkCounts(ctx, env.setup, map[string]int{
 		`SELECT count(*) FROM "Simulation" WHERE job_state = 'COMPLETED' AND end_time IS NOT NULL`: n,
 		`SELECT count(*) FROM "Estimator"`:                              n * estimators,
@@ -206,7 +207,7 @@ func runRead(ctx context.Context, env runEnv, impl Impl, counter *RoundTripCount
 	if err != nil {
 		return err
 	}
-	if _, err := env.setup.SaveResultsJSON(ctx, sim.ID, env.fixtures.Results); err != nil {
+	if _, err := env.setup.SaveResultsJSON(ctx, sim.ID, env.payloads.Results); err != nil {
 		return fmt.Errorf("setup: save results: %w", err)
 	}
 	var first []EstimatorValues
@@ -225,7 +226,7 @@ func runRead(ctx context.Context, env runEnv, impl Impl, counter *RoundTripCount
 	if err != nil {
 		return err
 	}
-	if err := CheckResults(env.fixtures.Results, first); err != nil {
+	if err := CheckResults(env.payloads.Results, first); err != nil {
 		return err
 	}
 	if env.memory {
@@ -289,7 +290,7 @@ func submitForSetup(ctx context.Context, env runEnv, tasks int, state store.Stat
 	sim, err := env.setup.SubmitDirect(ctx, store.DirectSubmission{
 		Submission: store.Submission{
 			UserID: &owner, Title: "bench setup", InputType: store.InputEditor, SimType: store.SimShieldhit,
-			State: state, Input: env.fixtures.Input,
+			State: state, Input: env.payloads.EditorInput,
 		},
 		Tasks: params,
 	})

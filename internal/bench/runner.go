@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/yapstore/yapstore/internal/fixtures"
 	"github.com/yapstore/yapstore/store"
 )
 
@@ -23,8 +24,9 @@ type Config struct {
 	// end. The role needs CREATEDB.
 	ServerURL string
 
-	// Fixtures are the payloads, from LoadFixtures.
-	Fixtures *Fixtures
+	// Payloads are the editor input (W1, W5) and the results file (W3's payload and W4's expected value):
+	// fixtures.Generate's by default in the command, or the platform's own from fixtures.Load.
+	Payloads *fixtures.Set
 
 	// Workloads to run, in run order; nil means all.
 	Workloads []WorkloadID
@@ -116,8 +118,8 @@ func (cfg Config) withDefaults() (Config, error) {
 	if strings.TrimSpace(cfg.ServerURL) == "" {
 		return cfg, fmt.Errorf("%w: no server URL", ErrConfig)
 	}
-	if cfg.Fixtures == nil {
-		return cfg, fmt.Errorf("%w: no fixtures", ErrConfig)
+	if cfg.Payloads == nil {
+		return cfg, fmt.Errorf("%w: no payloads", ErrConfig)
 	}
 	if cfg.Workloads == nil {
 		cfg.Workloads = AllWorkloads()
@@ -316,7 +318,7 @@ func (r *runner) measure(ctx context.Context, w WorkloadID, clients int, open Op
 		return m, err
 	}
 	env := runEnv{
-		setup: setup, userID: r.scratch.userID, fixtures: r.cfg.Fixtures, sizes: r.cfg.Sizes, clients: clients,
+		setup: setup, userID: r.scratch.userID, payloads: r.cfg.Payloads, sizes: r.cfg.Sizes, clients: clients,
 		memory: w == W3 || w == W4,
 	}
 	return runWorkload(ctx, w, env, impl, counter)
@@ -370,7 +372,7 @@ func describe(m Measurement) string {
 	}
 	if m.Heap != nil {
 		text += fmt.Sprintf(", peak heap +%.1f MB (%.2f × payload)", float64(m.Heap.Growth())/1e6,
-			float64(m.Heap.Growth())/float64(ResultsFileSize))
+			float64(m.Heap.Growth())/float64(res.PayloadBytes))
 	}
 	return text
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/yapstore/yapstore/internal/fixtures"
+	"github.com/yapstore/yapstore/internal/fixtures/fixturestest"
 	"github.com/yapstore/yapstore/storetest"
 )
 
@@ -50,7 +52,7 @@ func checkLineShape(t *testing.T, line []byte) map[string]any {
 }
 
 // workloadRun runs w with impl opened by open on a fresh storetest database and returns the measurement.
-func workloadRun(t *testing.T, w WorkloadID, clients int, open Opener) (Measurement, error) {
+func workloadRun(t *testing.T, set *fixtures.Set, w WorkloadID, clients int, open Opener) (Measurement, error) {
 	t.Helper()
 	ctx := context.Background()
 	db := storetest.New(t)
@@ -62,7 +64,7 @@ func workloadRun(t *testing.T, w WorkloadID, clients int, open Opener) (Measurem
 	t.Cleanup(impl.Close)
 	require.NoError(t, warm(ctx, impl, clients))
 	env := runEnv{
-		setup: db.Store, userID: userID, fixtures: loadTestFixtures(t), sizes: testSizes(), clients: clients,
+		setup: db.Store, userID: userID, payloads: set, sizes: testSizes(), clients: clients,
 		memory: w == W3 || w == W4,
 	}
 	return runWorkload(ctx, w, env, impl, counter)
@@ -72,6 +74,10 @@ func workloadRun(t *testing.T, w WorkloadID, clients int, open Opener) (Measurem
 // database, and checks the figures and their line.
 func TestEveryWorkloadShortRun(t *testing.T) {
 	t.Parallel()
+	fixturestest.ForEach(t, testEveryWorkloadShortRun)
+}
+
+func testEveryWorkloadShortRun(t *testing.T, set *fixtures.Set) {
 	sizes := testSizes()
 	for _, impl := range []struct {
 		name string
@@ -93,7 +99,7 @@ func TestEveryWorkloadShortRun(t *testing.T) {
 		} {
 			t.Run(fmt.Sprintf("%s/%s/%d", impl.name, c.w, c.clients), func(t *testing.T) {
 				t.Parallel()
-				m, err := workloadRun(t, c.w, c.clients, impl.open)
+				m, err := workloadRun(t, set, c.w, c.clients, impl.open)
 				require.NoError(t, err)
 				assert.Equal(t, impl.name, m.Impl)
 				r := m.Result
@@ -147,7 +153,7 @@ func TestW4ChecksTheFirstReadAgainstTheFixture(t *testing.T) {
 		impl, err := OpenStore(ctx, url, conns, tracer)
 		return &corruptingImpl{Impl: impl}, err
 	}
-	_, err := workloadRun(t, W4, 1, corrupting)
+	_, err := workloadRun(t, fixtures.Generate(fixtures.Options{}), W4, 1, corrupting)
 	assert.ErrorIs(t, err, ErrCheck)
 	assert.ErrorContains(t, err, "estimators[3].pages[6].axis_dim1.values[0] is 70.125, the results file has 0.125")
 }
@@ -159,7 +165,7 @@ func TestW2RefusesAnUnappliedUpdate(t *testing.T) {
 		impl, err := OpenFloor(ctx, url, conns, tracer)
 		return &ignoringImpl{Impl: impl}, err
 	}
-	_, err := workloadRun(t, W2, 2, ignoring)
+	_, err := workloadRun(t, fixtures.Generate(fixtures.Options{}), W2, 2, ignoring)
 	assert.ErrorIs(t, err, ErrCheck)
 	assert.ErrorContains(t, err, "was not applied")
 }
@@ -176,7 +182,7 @@ func TestRunCompare(t *testing.T) {
 	var out, progress bytes.Buffer
 	report, err := Run(context.Background(), Config{
 		ServerURL: server.URL(),
-		Fixtures:  loadTestFixtures(t),
+		Payloads:  fixturestest.Last(t),
 		Clients:   []int{1, 2},
 		Compare:   true,
 		Repeat:    2,
