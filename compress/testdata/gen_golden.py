@@ -12,30 +12,33 @@ padding after the stream, a header with a file name, and NaN, which Python
 writes but JSON does not allow. mtimes are fixed (and differ between cases) so
 that a rerun with the same zlib gives the same bytes.
 
-Run from anywhere; the real pages come from the shared fixtures:
-    python3 compress/testdata/gen_golden.py [FIXTURES_DIR]
-FIXTURES_DIR defaults to $YAPSTORE_FIXTURES, else ../../../shared/fixtures
-relative to this file. Python 3.8 or later.
+Run from anywhere, with nothing beside the repository:
+    python3 compress/testdata/gen_golden.py
+The pages and the input are made up here in the platform's shapes (the
+generator in internal/fixtures makes whole payloads for the other tests).
+Python 3.8 or later.
 """
 
 import gzip
 import io
 import json
 import os
-import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def fixtures_dir():
-    if len(sys.argv) > 1:
-        return sys.argv[1]
-    return os.environ.get("YAPSTORE_FIXTURES") or os.path.join(HERE, "..", "..", "..", "shared", "fixtures")
-
-
-def load_fixture(name):
-    with open(os.path.join(fixtures_dir(), name), encoding="utf-8") as f:
-        return json.load(f)
+def made_up_page(number, quantity, unit, values, axis=None):
+    """A page in the platform's shape: metadata, dimensions, data and axes."""
+    page = {
+        "metadata": {"dettyp": quantity, "name": quantity, "unit": unit, "page_number": str(number),
+                     "page_normalized": "2", "page_offset": "0.0", "page_scale_factor": "1.0"},
+        "dimensions": 0,
+        "data": {"name": quantity, "unit": unit, "values": values},
+    }
+    if axis is not None:
+        page["dimensions"] = 1
+        page["axis_dim1"] = axis
+    return page
 
 
 def write_case(name, text, blob):
@@ -53,21 +56,29 @@ def platform_case(name, value, mtime):
 
 
 def main():
-    results = load_fixture("json_with_results.json")
-    pages = [page for estimator in results["estimators"] for page in estimator["pages"]]
+    # A 0-D page: one value of seventeen digits.
+    platform_case("page_0d", made_up_page(0, "DOSE", "MeV/g", [0.07129197854661562]), mtime=1686836843)
 
-    # A real 0-D page, whole.
-    page_0d = next(page for page in pages if page["dimensions"] == 0)
-    platform_case("page_0d", page_0d, mtime=1686836843)
+    # A 1-D page of 48 bins along depth: bin centres with binary-fraction
+    # tails, a Bragg-like rise, zeros past the range, an exponent or two.
+    centres = [0.025 + 0.05 * i for i in range(48)]
+    dose = [round(1 / (1.3 - z * 0.5), 15) if z < 2.2 else 0 for z in centres]
+    dose[5], dose[6] = 3.5e-05, 1.25e-07
+    platform_case("page_1d", made_up_page(3, "FLUENCE", "/cm^2", dose,
+                                          {"name": "Position (Z)", "unit": "cm", "values": centres}), mtime=1686836900)
 
-    # A real 1-D page, its value lists cut to 48 entries to keep the file small.
-    page_1d = json.loads(json.dumps(next(page for page in pages if page["dimensions"] == 1)))
-    for key in ("axis_dim1", "data"):
-        page_1d[key]["values"] = page_1d[key]["values"][:48]
-    platform_case("page_1d", page_1d, mtime=1686836900)
-
-    # A real input with its files (multi-line text with tabs).
-    platform_case("input_files", load_fixture("shieldhit_json_payload_files.json"), mtime=1700000000)
+    # An input with its files: multi-line text with tabs and quotes.
+    platform_case("input_files", {
+        "input_files": {
+            "info.json": "{'version': '', 'label': '', 'simulator': 'shieldhit'}",
+            "beam.dat": "RNDSEED      \t11223344     ! seed\nJPART0       \t2            ! protons\n"
+                        "TMAX0      \t70.0 0.7       ! energy, spread (MeV/nucl)\nNSTAT       2000    0\n",
+            "mat.dat": "MEDIUM 1\nICRU 276\nEND\n",
+            "detect.dat": "Geometry Cyl\n    Name Depth\n    R 0 3 1\n    Z 0 2.4 48\n\nOutput\n"
+                          "    Filename depth.bdo\n    Geo Depth\n    Quantity Fluence\n",
+        },
+        "input_type": "files", "ntasks": 2, "sim_type": "shieldhit", "title": "Proton \"pencil\" beam",
+    }, mtime=1700000000)
 
     # Logfiles: text with every kind of escape ensure_ascii produces.
     platform_case("logfiles", {
