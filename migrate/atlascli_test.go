@@ -1,3 +1,11 @@
+//go:build atlascli
+
+// The tests in this file run the Atlas command-line tool beside the package. Building it takes minutes on a
+// cold cache, more than a test should wait, so they are left out of a plain `go test ./...` and run with the
+// tag and a built tool, as .ci/run does:
+//
+//	make atlas && YAPSTORE_ATLAS_CLI=$PWD/bin/atlas go test -tags atlascli ./migrate ./migrations
+
 package migrate_test
 
 import (
@@ -16,37 +24,46 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// atlasCLIEnv names the environment variable that holds the path of the Atlas CLI built from tools/atlas
+// (make atlas).
+const atlasCLIEnv = "YAPSTORE_ATLAS_CLI"
+
+// atlasCLIPath returns the Atlas CLI's path from $YAPSTORE_ATLAS_CLI, failing the test with the command that
+// builds it when it is not set or not there.
+func atlasCLIPath(t testing.TB) string {
+	t.Helper()
+	path := os.Getenv(atlasCLIEnv)
+	if path == "" {
+		t.Fatalf("%s is not set: build the pinned Atlas CLI with `make atlas` and set %s=$PWD/bin/atlas", atlasCLIEnv, atlasCLIEnv)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("%s=%s: %v (build it with `make atlas`)", atlasCLIEnv, path, err)
+	}
+	return path
+}
+
 // atlasCLI runs the Atlas CLI that the repository pins (tools/atlas/go.mod) with args, and returns its
-// combined output. The test fails when the CLI cannot be built or run, and when it exits with an error unless
-// wantErr is set.
+// combined output. The test fails when the CLI is missing or cannot be run, and when it exits with an error
+// unless wantErr is set.
 func atlasCLI(ctx context.Context, t testing.TB, wantErr bool, args ...string) string {
 	t.Helper()
-	out, err := runAtlasCLI(ctx, moduleRoot(t), args...)
+	out, err := runAtlasCLI(ctx, atlasCLIPath(t), args...)
 	if !wantErr && err != nil {
 		t.Fatal(err)
 	}
 	return out
 }
 
-// runAtlasCLI runs the pinned Atlas CLI from the module root and returns its combined output, and an error
-// carrying that output when it fails. Unlike atlasCLI it may run on any goroutine.
-func runAtlasCLI(ctx context.Context, root string, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, "go", append([]string{"tool", "-modfile=" + filepath.Join(root, "tools", "atlas", "go.mod"), "atlas"}, args...)...)
-	cmd.Dir = root
+// runAtlasCLI runs the Atlas CLI at path and returns its combined output, and an error carrying that output
+// when it fails. Unlike atlasCLI it may run on any goroutine.
+func runAtlasCLI(ctx context.Context, path string, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, path, args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
 		return out.String(), fmt.Errorf("atlas %s: %w\n%s", strings.Join(args, " "), err, out.String())
 	}
 	return out.String(), nil
-}
-
-// moduleRoot returns the directory of the main module's go.mod.
-func moduleRoot(t testing.TB) string {
-	t.Helper()
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	require.NoError(t, err)
-	return filepath.Dir(strings.TrimSpace(string(out)))
 }
 
 // writeDirectory writes a migration directory to a temporary directory for the CLI and returns its file://

@@ -1,3 +1,11 @@
+//go:build atlascli
+
+// The tests in this file run the Atlas command-line tool beside the package. Building it takes minutes on a
+// cold cache, more than a test should wait, so they are left out of a plain `go test ./...` and run with the
+// tag and a built tool, as .ci/run does:
+//
+//	make atlas && YAPSTORE_ATLAS_CLI=$PWD/bin/atlas go test -tags atlascli ./migrate ./migrations
+
 package migrate_test
 
 import (
@@ -152,9 +160,9 @@ func TestLockSharedWithAtlasCLI(t *testing.T) {
 		var (
 			wg     sync.WaitGroup
 			cliErr error
-			root   = moduleRoot(t)
+			cli    = atlasCLIPath(t)
 		)
-		wg.Go(func() { _, cliErr = runAtlasCLI(ctx, root, "migrate", "apply", "--dir", dirURL, "--url", cliURL(url)) })
+		wg.Go(func() { _, cliErr = runAtlasCLI(ctx, cli, "migrate", "apply", "--dir", dirURL, "--url", cliURL(url)) })
 		waitForLockHolder(t, url)
 		m, err := migrate.Open(ctx, url, migrate.WithDirectory(dir))
 		require.NoError(t, err)

@@ -3,6 +3,8 @@ package migrations_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -129,27 +131,6 @@ var productionConstraints = []constraint{
 	fk("Logfiles", "simulation_id", "Simulation", true),
 }
 
-// improvementConstraints are the constraints the later migrations add on top of the baseline.
-var improvementConstraints = []constraint{
-	{"Cluster", "_cluster_name_uc", "u", "cluster_name", "", ""},
-	{"Estimator", "_simulation_id_file_name_uc", "u", "simulation_id,file_name", "", ""},
-	{"Page", "_estimator_id_page_number_uc", "u", "estimator_id,page_number", "", ""},
-	{"User", "User_auth_provider_check", "c", "auth_provider", "", ""},
-	{"Simulation", "Simulation_platform_check", "c", "platform", "", ""},
-	{"Simulation", "Simulation_input_type_check", "c", "input_type", "", ""},
-	{"Simulation", "Simulation_sim_type_check", "c", "sim_type", "", ""},
-	{"Simulation", "Simulation_job_state_check", "c", "job_state", "", ""},
-}
-
-// improvementIndexes are the plain (non-constraint) indexes the later migrations add: table → index → columns.
-var improvementIndexes = map[string]string{
-	"Simulation_user_id_start_time_idx": "Simulation(user_id,start_time)",
-	"Simulation_user_id_end_time_idx":   "Simulation(user_id,end_time)",
-	"BatchSimulation_cluster_id_idx":    "BatchSimulation(cluster_id)",
-	"Input_simulation_id_idx":           "Input(simulation_id)",
-	"Logfiles_simulation_id_idx":        "Logfiles(simulation_id)",
-}
-
 func readColumns(ctx context.Context, t *testing.T, conn *pgx.Conn) []column {
 	rows, err := conn.Query(ctx, `
 		SELECT c.table_name, c.column_name, c.data_type, c.is_nullable = 'NO', coalesce(c.column_default, '')
@@ -247,6 +228,19 @@ func tableNames(cols []column) []string {
 	return names
 }
 
+// assertKeepsProductionColumns checks that every production table and column is still there, as it was in
+// production and in the production order; later migrations may add tables and columns.
+func assertKeepsProductionColumns(t *testing.T, got []column) {
+	t.Helper()
+	var kept []column
+	for _, c := range got {
+		if slices.ContainsFunc(productionColumns, func(p column) bool { return p.Table == c.Table && p.Name == c.Name }) {
+			kept = append(kept, c)
+		}
+	}
+	assert.Equal(t, sortedColumns(productionColumns), kept, "production columns, as production has them")
+}
+
 // assertProductionColumns checks that the database has exactly the production tables and columns, in the
 // production column order.
 func assertProductionColumns(t *testing.T, got []column) {
@@ -255,4 +249,81 @@ func assertProductionColumns(t *testing.T, got []column) {
 		"Estimator", "Input", "KeycloakUser", "Logfiles", "Page", "Simulation", "Task", "User", "YaptideUser"},
 		tableNames(got), "the 14 production tables")
 	assert.Equal(t, sortedColumns(productionColumns), got)
+}
+
+// declaredSchema applies the desired-state files of dir (schema/*.sql, in file-name order, as Atlas reads them)
+// to an empty database of the test's own and returns a connection to it.
+func declaredSchema(ctx context.Context, t *testing.T, dir string) *pgx.Conn {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.sql"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	sort.Strings(files)
+	conn := emptyDatabase(ctx, t)
+	for _, f := range files {
+		sql, err := os.ReadFile(f)
+		require.NoError(t, err)
+		_, err = conn.Exec(ctx, string(sql))
+		require.NoError(t, err, "apply %s", f)
+	}
+	return conn
+}
+
+// readCatalog describes everything a schema declares in the public schema, one line per object, sorted:
+// each column with its type, nullability and default (in no particular order within its table, as a
+// migration adds a column at the end wherever the declaration puts it), each constraint with its definition,
+// each index with its definition.
+func readCatalog(ctx context.Context, t *testing.T, conn *pgx.Conn) []string {
+	t.Helper()
+	rows, err := conn.Query(ctx, `
+		SELECT format('column %s.%s %s%s%s', c.oid::regclass, quote_ident(a.attname), format_type(a.atttypid, a.atttypmod),
+		              CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END,
+		              coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), ''))
+		FROM pg_attribute a
+		JOIN pg_class c ON c.oid = a.attrelid
+		JOIN pg_namespace n ON n.oid = c.relnamespace
+		LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+		WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
+		UNION ALL
+		SELECT format('constraint %s %s %s', c.conrelid::regclass, quote_ident(c.conname), pg_get_constraintdef(c.oid))
+		FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
+		WHERE n.nspname = 'public'
+		UNION ALL
+		SELECT 'index ' || pg_get_indexdef(i.indexrelid)
+		FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = 'public'
+		ORDER BY 1`)
+	require.NoError(t, err)
+	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	require.NoError(t, err)
+	for i, line := range lines {
+		if strings.HasPrefix(line, "constraint ") && strings.Contains(line, " CHECK ") {
+			lines[i] = checkSpelling.Replace(line)
+		}
+	}
+	return lines
+}
+
+// checkSpelling drops the casts and parentheses from a CHECK constraint's definition. PostgreSQL keeps the
+// same check in different spellings depending on how it was written: "x IN ('A', 'B')" is stored as
+// "(x)::text = ANY ((ARRAY['A'::character varying, ...])::text[])", the same check written by Atlas as
+// "(x)::text = ANY (ARRAY[('A'::character varying)::text, ...])". Without them both read
+// "x = ANY ARRAY['A', 'B']".
+var checkSpelling = strings.NewReplacer("::character varying", "", "::text[]", "", "::text", "", "(", "", ")", "")
+
+// catalogDifference returns the lines of want missing from got ("- ...") and those of got not in want
+// ("+ ..."), empty when the two catalogs are the same.
+func catalogDifference(want, got []string) []string {
+	var diff []string
+	for _, line := range want {
+		if !slices.Contains(got, line) {
+			diff = append(diff, "- "+line)
+		}
+	}
+	for _, line := range got {
+		if !slices.Contains(want, line) {
+			diff = append(diff, "+ "+line)
+		}
+	}
+	return diff
 }

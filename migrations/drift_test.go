@@ -1,3 +1,11 @@
+//go:build atlascli
+
+// The tests in this file run the Atlas command-line tool beside the package. Building it takes minutes on a
+// cold cache, more than a test should wait, so they are left out of a plain `go test ./...` and run with the
+// tag and a built tool, as .ci/run does:
+//
+//	make atlas && YAPSTORE_ATLAS_CLI=$PWD/bin/atlas go test -tags atlascli ./migrate ./migrations
+
 package migrations_test
 
 import (
