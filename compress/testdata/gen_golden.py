@@ -60,10 +60,13 @@ def main():
     platform_case("page_0d", made_up_page(0, "DOSE", "MeV/g", [0.07129197854661562]), mtime=1686836843)
 
     # A 1-D page of 48 bins along depth: bin centres with binary-fraction
-    # tails, a Bragg-like rise, zeros past the range, an exponent or two.
+    # tails, a Bragg-like rise, a tail written with exponents, one zero.
+    # (No long runs of equal text: there a flipped back-reference distance can
+    # copy the same bytes, a change no checksum can see, which the bit-flip
+    # test would count against the decoder.)
     centres = [0.025 + 0.05 * i for i in range(48)]
-    dose = [round(1 / (1.3 - z * 0.5), 15) if z < 2.2 else 0 for z in centres]
-    dose[5], dose[6] = 3.5e-05, 1.25e-07
+    dose = [round(1 / (1.3 - z * 0.5), 15) if z < 2.2 else 3.5e-05 / (i - 42) for i, z in enumerate(centres)]
+    dose[47] = 0
     platform_case("page_1d", made_up_page(3, "FLUENCE", "/cm^2", dose,
                                           {"name": "Position (Z)", "unit": "cm", "values": centres}), mtime=1686836900)
 
