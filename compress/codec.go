@@ -130,6 +130,13 @@ func unmarshalText(text []byte, v any) error {
 		return err
 	}
 	if err := json.Unmarshal(text, v); err != nil {
+		if !isJSONText(text) {
+			return validJSON(opDecode, text)
+		}
+		if at := firstNonFinite(text); at >= 0 {
+			return &Error{Op: opDecode, Kind: ErrValue, Offset: at,
+				Detail: "NaN and Infinity have no Go value through encoding/json; DecompressJSON returns the text"}
+		}
 		return unmarshalError(err)
 	}
 	return nil

@@ -183,7 +183,9 @@ func TestEncodeRefusesInvalidJSON(t *testing.T) {
 		{"empty", "", 0},
 		{"unclosed", `{"a": [1, 2`, 11},
 		{"two values", `{} {}`, 4},
-		{"NaN", `[NaN]`, 2},
+		{"lower-case nan", `[nan]`, 3},
+		{"minus NaN", `[-NaN]`, 3},
+		{"Infinity run on", `[Infinity1]`, 2},
 		{"bad UTF-8", "[\"ok\", \"\xff\"]", 8},
 		{"UTF-16 surrogate in UTF-8", "\"\xed\xa0\x80\"", 1},
 	}

@@ -164,7 +164,8 @@ func TestNonJSONText(t *testing.T) {
 	for name, text := range map[string]string{
 		"empty text":      "",
 		"plain text":      "hello",
-		"Python NaN":      `{"values": [NaN]}`,
+		"lower-case nan":  `{"values": [nan]}`,
+		"NaN in a number": `{"values": [1NaN]}`,
 		"two values":      `{"a": 1} {"b": 2}`,
 		"unclosed":        `{"a": [1, 2`,
 		"invalid UTF-8":   "\"caf\xe9\"",

@@ -85,13 +85,22 @@ func pythonCases(t *testing.T) []pythonCase {
 		addSet(t, set, add)
 	}
 
+	// Python's non-finite words, as the platform writes them in pages, stored
+	// byte for byte by CompressJSON and by EncodeJSON.
+	nonFinite := fixtures.Generate(fixtures.Options{NonFinite: true, Scale: 0.1}).Results
+	blob, err := codec.CompressJSON(nonFinite)
+	add("nonfinite-results", blob, err, nonFinite)
+	var stream bytes.Buffer
+	err = codec.NewEncoder(&stream).EncodeJSON(nonFinite)
+	add("nonfinite-results-encoder", stream.Bytes(), err, nonFinite)
+
 	// Text Go writes as UTF-8 and Python writes ASCII-escaped: the values
 	// must still match.
 	unicode := map[string]string{
 		"text":     "Z\u00fcrich \u00b5m \u2192 \u03b1\u03b2 \U0001F600 <&> \"q\" back\\slash",
 		"controls": "\x00\x01\x1f\x7f\n\r\t\u2028\u2029",
 	}
-	blob, err := codec.Marshal(unicode)
+	blob, err = codec.Marshal(unicode)
 	add("unicode", blob, err, []byte(`{"text": "Z\u00fcrich \u00b5m \u2192 \u03b1\u03b2 \ud83d\ude00 <&> \"q\" back\\slash", `+
 		`"controls": "\u0000\u0001\u001f\u007f\n\r\t\u2028\u2029"}`))
 

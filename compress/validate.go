@@ -7,17 +7,27 @@ import (
 	"unicode/utf8"
 )
 
-// validJSON returns nil when text is exactly one JSON value in valid UTF-8,
-// and otherwise an ErrInvalidJSON *Error that locates the problem. It asks
-// isJSONText, which is about twice as fast as json.Valid and checks UTF-8 on
-// the way; only on failure does encoding/json explain what is wrong.
+// The JSON this package reads and writes is the JSON of Python's json module,
+// which the platform's blobs are written with: RFC 8259 plus three words for
+// non-finite floats, NaN, Infinity and -Infinity, allowed wherever a value is
+// (json.dumps writes them for float("nan") and float("inf"), json.loads reads
+// them back). Inside strings they are plain text, and nothing else Python
+// would refuse is accepted: not "nan", not "-NaN", not "+Infinity".
+
+// validJSON returns nil when text is exactly one JSON value (as Python's json
+// reads it, non-finite words included) in valid UTF-8, and otherwise an
+// ErrInvalidJSON *Error that locates the problem. It asks isJSONText, which is
+// about twice as fast as json.Valid and checks UTF-8 on the way; only on
+// failure does encoding/json explain what is wrong.
 func validJSON(op string, text []byte) error {
 	if isJSONText(text) {
 		return nil
 	}
 	// Unmarshalling into a RawMessage only checks syntax; it yields a
-	// *json.SyntaxError with its offset.
-	if err := json.Unmarshal(text, new(json.RawMessage)); err != nil {
+	// *json.SyntaxError with its offset. The non-finite words, which
+	// encoding/json does not know, are stood in for by numbers of their
+	// length, so that the offset is the real problem's.
+	if err := json.Unmarshal(finiteStandIn(text), new(json.RawMessage)); err != nil {
 		return invalidJSON(op, err)
 	}
 	if err := validUTF8(op, text); err != nil {
@@ -61,9 +71,10 @@ func validUTF8(op string, text []byte) error {
 // isJSONText refuses deeper text so that the two always agree.
 const maxJSONDepth = 10000
 
-// isJSONText reports whether text is exactly one JSON value (RFC 8259,
-// optionally surrounded by whitespace, nested at most maxJSONDepth deep) in
-// valid UTF-8: what json.Valid(text) && utf8.Valid(text) report, in one pass.
+// isJSONText reports whether text is exactly one JSON value (RFC 8259 and
+// Python's non-finite words, optionally surrounded by whitespace, nested at
+// most maxJSONDepth deep) in valid UTF-8: what json.Valid(finiteStandIn(text))
+// && utf8.Valid(text) report, in one pass.
 func isJSONText(text []byte) bool {
 	var openedBuffer [64]byte
 	opened := openedBuffer[:0] // '{' or '[' for each container not yet closed
@@ -101,7 +112,15 @@ func isJSONText(text []byte) bool {
 			i, ok = scanLiteral(text, i, "false")
 		case 'n':
 			i, ok = scanLiteral(text, i, "null")
+		case 'N':
+			i, ok = scanLiteral(text, i, "NaN")
+		case 'I':
+			i, ok = scanLiteral(text, i, "Infinity")
 		default:
+			if c == '-' && i+1 < len(text) && text[i+1] == 'I' {
+				i, ok = scanLiteral(text, i, "-Infinity")
+				break
+			}
 			i, ok = scanNumber(text, i)
 		}
 		if !ok {
@@ -278,4 +297,141 @@ func skipDigits(text []byte, i int) int {
 		i++
 	}
 	return i
+}
+
+// finiteStandIn returns text with each of Python's non-finite words that
+// stands as a value replaced by a finite number of the same length (0e0 for
+// NaN, 0.000000 for Infinity after its minus sign), so that encoding/json can
+// check the rest at the same offsets. Text without them is returned as it is,
+// not copied. The stand-ins serve checking and locating, never reading values.
+func finiteStandIn(text []byte) []byte {
+	out := text
+	nonFiniteWords(text, func(i int, standIn string) bool {
+		if len(out) > 0 && &out[0] == &text[0] {
+			out = bytes.Clone(text)
+		}
+		copy(out[i:], standIn)
+		return true
+	})
+	return out
+}
+
+// firstNonFinite returns the offset of the first non-finite word standing as a
+// value in text, or -1.
+func firstNonFinite(text []byte) int64 {
+	first := int64(-1)
+	nonFiniteWords(text, func(i int, _ string) bool {
+		first = int64(i)
+		if i > 0 && text[i-1] == '-' {
+			first--
+		}
+		return false
+	})
+	return first
+}
+
+// nonFiniteWords calls found for each NaN or Infinity that stands as a value in
+// text (outside strings, between delimiters; Infinity with or without its
+// minus sign), with the offset of the word (after the minus) and the finite
+// text of its length; it stops when found returns false.
+func nonFiniteWords(text []byte, found func(i int, standIn string) bool) {
+	inString := false
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case inString:
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				inString = false
+			}
+			continue
+		case c == '"':
+			inString = true
+			continue
+		case c != 'N' && c != 'I':
+			continue
+		}
+		word, standIn := "NaN", "0e0"
+		if c == 'I' {
+			word, standIn = "Infinity", "0.000000"
+		}
+		start := i
+		if c == 'I' && i > 0 && text[i-1] == '-' {
+			start--
+		}
+		end := i + len(word)
+		if !bytes.HasPrefix(text[i:], []byte(word)) || !valueBefore(text, start) || !valueAfter(text, end) {
+			continue
+		}
+		if !found(i, standIn) {
+			return
+		}
+		i = end - 1
+	}
+}
+// valueBefore reports whether a value may start at i: at the text's start or
+// after [, {, : or , with only whitespace between.
+func valueBefore(text []byte, i int) bool {
+	for i--; i >= 0; i-- {
+		switch text[i] {
+		case ' ', '\t', '\n', '\r':
+		case '[', ':', ',':
+			return true
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// valueAfter reports whether a value may end at i: at the text's end or
+// before whitespace, a comma or a closing bracket.
+func valueAfter(text []byte, i int) bool {
+	if i == len(text) {
+		return true
+	}
+	switch text[i] {
+	case ' ', '\t', '\n', '\r', ',', ']', '}':
+		return true
+	}
+	return false
+}
+
+// Valid reports whether text is exactly one JSON value in valid UTF-8 as the
+// platform's Python json module reads it: RFC 8259 plus NaN, Infinity and
+// -Infinity where a value stands. It is the check every encode and decode of
+// this package applies.
+func Valid(text []byte) bool { return isJSONText(text) }
+
+// Compact appends to dst the JSON text src without insignificant whitespace,
+// everything else (number spellings, string escapes, non-finite words) kept
+// byte for byte, as json.Compact does for RFC 8259 text. Text that Valid
+// refuses fails with an ErrInvalidJSON *Error locating the problem, and
+// nothing is appended.
+func Compact(dst *bytes.Buffer, src []byte) error {
+	if err := validJSON(opEncode, src); err != nil {
+		return err
+	}
+	dst.Grow(len(src))
+	start, inString := 0, false
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; {
+		case inString:
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			dst.Write(src[start:i])
+			start = i + 1
+		}
+	}
+	dst.Write(src[start:])
+	return nil
 }

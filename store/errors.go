@@ -36,7 +36,33 @@ var (
 
 	// ErrClosed is returned when the Store's pool has been closed.
 	ErrClosed = errors.New("yapstore: store closed")
+
+	// ErrUnreadableBlob is returned by a read that met a stored blob it cannot decompress: gzip that is
+	// damaged, text that is not JSON, text over the codec's size limit. The error is also a *BlobError
+	// (errors.As) naming the blob, and wraps the codec's own error (compress.ErrCorrupt, ErrTooLarge, ...).
+	ErrUnreadableBlob = errors.New("yapstore: unreadable blob")
 )
+
+// BlobError names a stored blob a read could not decompress. It matches ErrUnreadableBlob and the codec's
+// error with errors.Is. A results read fails with it unless ReportUnreadable collects it instead.
+type BlobError struct {
+	Estimator   string // the estimator's file name (the payload's name)
+	EstimatorID int32
+	Page        int32 // the page number; -1 when the blob is the estimator's metadata
+	PageID      int32 // the page's id; 0 for the estimator's metadata
+	Err         error // the codec's error, e.g. a *compress.Error of kind compress.ErrCorrupt
+}
+
+// Error names the blob and says what is wrong with it.
+func (e *BlobError) Error() string {
+	if e.Page < 0 {
+		return fmt.Sprintf("%v: metadata of estimator %q (id %d): %v", ErrUnreadableBlob, e.Estimator, e.EstimatorID, e.Err)
+	}
+	return fmt.Sprintf("%v: page %d (id %d) of estimator %q: %v", ErrUnreadableBlob, e.Page, e.PageID, e.Estimator, e.Err)
+}
+
+// Unwrap returns ErrUnreadableBlob and the codec's error.
+func (e *BlobError) Unwrap() []error { return []error{ErrUnreadableBlob, e.Err} }
 
 // ConstraintError describes a write the database refused because of a constraint. Kind is the sentinel it
 // matches with errors.Is (ErrConflict, ErrInvalid, ErrNotFound or ErrStillReferenced).

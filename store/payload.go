@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/yapstore/yapstore/compress"
 )
 
 // This file reads results payloads without decoding them into Go values: the estimators' metadata and pages
@@ -216,7 +218,7 @@ func (c *jsonCursor) skipValidValue() error {
 	if err != nil {
 		return err
 	}
-	if !json.Valid(text) {
+	if !compress.Valid(text) {
 		c.i = start
 		return c.errorf("malformed JSON value")
 	}
@@ -306,26 +308,36 @@ func pageColumns(text []byte) (number int32, name string, dimension int32, err e
 	if err != nil {
 		return 0, "", 0, err
 	}
-	var head struct {
-		PageNumber json.RawMessage `json:"page_number"`
-		Name       json.RawMessage `json:"name"`
-	}
 	if len(metadata) == 0 || metadata[0] != '{' {
 		return 0, "", 0, errors.New("no metadata object")
 	}
-	if err := json.Unmarshal(metadata, &head); err != nil {
+	// The metadata is read member by member, as the page is: another member may hold a value encoding/json
+	// cannot read (NaN), which is none of these columns' business.
+	var pageNumber, pageName []byte
+	m := jsonCursor{b: metadata}
+	err = m.object(func(key string) error {
+		v, err := m.value()
+		switch key {
+		case "page_number":
+			pageNumber = v
+		case "name":
+			pageName = v
+		}
+		return err
+	})
+	if err != nil {
 		return 0, "", 0, fmt.Errorf("metadata: %w", err)
 	}
-	if number, err = wholeNumber(head.PageNumber); err != nil {
+	if number, err = wholeNumber(pageNumber); err != nil {
 		return 0, "", 0, fmt.Errorf("metadata.page_number: %w", err)
 	}
 	if dimension, err = wholeNumber(dimensions); err != nil {
 		return 0, "", 0, fmt.Errorf("dimensions: %w", err)
 	}
-	if len(head.Name) == 0 || head.Name[0] != '"' {
+	if len(pageName) == 0 || pageName[0] != '"' {
 		return 0, "", 0, errors.New("metadata.name: missing or not a string")
 	}
-	if err := json.Unmarshal(head.Name, &name); err != nil {
+	if err := json.Unmarshal(pageName, &name); err != nil {
 		return 0, "", 0, fmt.Errorf("metadata.name: %w", err)
 	}
 	return number, name, dimension, nil

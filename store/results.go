@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -126,7 +127,7 @@ func (s *Store) getResults(ctx context.Context, jobID string, name *string, opts
 	type blobAt struct {
 		blob      []byte
 		est, page int // page -1: the estimator's metadata
-		what      string
+		where     BlobError
 	}
 	estimators := make([]Estimator, 0, len(rows))
 	pending := make([]blobAt, 0, len(rows))
@@ -140,7 +141,7 @@ func (s *Store) getResults(ctx context.Context, jobID string, name *string, opts
 				Name: orZero(row.EstimatorName), FileName: orZero(row.EstimatorFileName),
 			})
 			pending = append(pending, blobAt{row.CompressedData, len(estimators) - 1, -1,
-				fmt.Sprintf("estimator %d metadata", *row.EstimatorID)})
+				BlobError{Estimator: orZero(row.EstimatorFileName), EstimatorID: *row.EstimatorID, Page: -1}})
 		default:
 			e := len(estimators) - 1
 			if e < 0 || estimators[e].ID != *row.EstimatorID {
@@ -152,7 +153,8 @@ func (s *Store) getResults(ctx context.Context, jobID string, name *string, opts
 				Name: orZero(row.PageName), Dimension: orZero(row.PageDimension),
 			})
 			pending = append(pending, blobAt{row.CompressedData, e, len(estimators[e].Pages) - 1,
-				fmt.Sprintf("page %d", *row.PageID)})
+				BlobError{Estimator: estimators[e].FileName, EstimatorID: *row.EstimatorID,
+					Page: orZero(row.PageNumber), PageID: *row.PageID}})
 		}
 	}
 	blobs := make([]blobTarget, len(pending))
@@ -161,10 +163,17 @@ func (s *Store) getResults(ctx context.Context, jobID string, name *string, opts
 		if b.page >= 0 {
 			into = &estimators[b.est].Pages[b.page].Data
 		}
-		blobs[i] = blobTarget{blob: b.blob, into: into, what: b.what}
+		blobs[i] = blobTarget{blob: b.blob, into: into, where: b.where}
 	}
-	if err := s.decompressAll(ctx, blobs); err != nil {
+	unreadable, err := s.decompressAll(ctx, blobs, ro)
+	if err != nil {
 		return nil, err
+	}
+	if len(unreadable) > 0 {
+		// Leave out the pages that could not be read (metadata that could not be read stays null).
+		for e := range estimators {
+			estimators[e].Pages = slices.DeleteFunc(estimators[e].Pages, func(p Page) bool { return p.Data == nil })
+		}
 	}
 	return estimators, nil
 }
@@ -227,10 +236,15 @@ func (s *Store) GetPages(ctx context.Context, jobID, name string, numbers []int3
 			Name: orZero(row.PageName), Dimension: orZero(row.PageDimension),
 		})
 		blobs = append(blobs, blobTarget{blob: row.CompressedData, into: &pages[len(pages)-1].Data,
-			what: fmt.Sprintf("page %d", *row.PageID)})
+			where: BlobError{Estimator: name, EstimatorID: row.EstimatorID, Page: orZero(row.PageNumber),
+				PageID: *row.PageID}})
 	}
-	if err := s.decompressAll(ctx, blobs); err != nil {
+	unreadable, err := s.decompressAll(ctx, blobs, ro)
+	if err != nil {
 		return nil, err
+	}
+	if len(unreadable) > 0 {
+		pages = slices.DeleteFunc(pages, func(p Page) bool { return p.Data == nil })
 	}
 	return pages, nil
 }
@@ -290,24 +304,44 @@ func (s *Store) ListPageInfo(ctx context.Context, jobID string, opts ...ReadOpti
 
 // blobTarget is a blob to decompress and where its JSON text goes.
 type blobTarget struct {
-	blob []byte
-	into *json.RawMessage
-	what string // for error messages
+	blob  []byte
+	into  *json.RawMessage
+	where BlobError // which blob it is, for the error; Err unset
 }
 
 // decompressAll decompresses blobs into their targets on up to GOMAXPROCS goroutines, biggest first. A blob
-// the codec refuses fails the whole read with the codec's error (compress.ErrCorrupt and the like) wrapped.
-func (s *Store) decompressAll(ctx context.Context, blobs []blobTarget) error {
+// the codec refuses fails the whole read with a *BlobError naming it; with ro's ReportUnreadable, it is
+// appended to the caller's list (by estimator id, metadata first, then page number) and to the returned slice
+// instead, and its target is left nil.
+func (s *Store) decompressAll(ctx context.Context, blobs []blobTarget, ro readOptions) ([]*BlobError, error) {
 	slices.SortStableFunc(blobs, func(a, b blobTarget) int { return len(b.blob) - len(a.blob) })
 	codec := s.codec()
-	return forEachParallel(ctx, len(blobs), workersFor(len(blobs)), func(_, i int) error {
+	failed := make([]*BlobError, len(blobs))
+	err := forEachParallel(ctx, len(blobs), workersFor(len(blobs)), func(_, i int) error {
 		text, err := codec.DecompressJSON(blobs[i].blob)
 		if err != nil {
-			return fmt.Errorf("yapstore: decompress %s: %w", blobs[i].what, err)
+			blobErr := blobs[i].where
+			blobErr.Err = err
+			if ro.unreadable == nil {
+				return &blobErr
+			}
+			failed[i] = &blobErr
+			return nil
 		}
 		*blobs[i].into = text
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	failed = slices.DeleteFunc(failed, func(e *BlobError) bool { return e == nil })
+	slices.SortFunc(failed, func(a, b *BlobError) int {
+		return cmp.Or(cmp.Compare(a.EstimatorID, b.EstimatorID), cmp.Compare(a.Page, b.Page))
+	})
+	if ro.unreadable != nil {
+		*ro.unreadable = append(*ro.unreadable, failed...)
+	}
+	return failed, nil
 }
 
 // orZero returns the value p points at, or the zero value for nil.

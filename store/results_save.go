@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/yapstore/yapstore/compress"
 	"github.com/yapstore/yapstore/store/internal/dbsqlc"
 )
 
@@ -122,7 +123,7 @@ func (s *Store) saveResults(ctx context.Context, simulationID int32, estimators 
 			}
 			text = json.RawMessage("null") // no metadata: stored as null, as a NULL blob reads
 		}
-		if err := json.Compact(buf, text); err != nil {
+		if err := compress.Compact(buf, text); err != nil {
 			return invalidf("%s: %v", where(), err)
 		}
 		if job.page {

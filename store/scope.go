@@ -5,7 +5,17 @@ package store
 type ReadOption func(*readOptions)
 
 type readOptions struct {
-	ownerID *int32 // nil: any owner
+	ownerID    *int32        // nil: any owner
+	unreadable *[]*BlobError // nil: an unreadable blob fails the read
+}
+
+// ReportUnreadable lets a results read (GetResults, GetEstimator, GetPages and the like) succeed past blobs it
+// cannot decompress: each such blob is appended to *problems as a *BlobError, a page that cannot be read is
+// left out of its estimator, and an estimator whose metadata cannot be read keeps its pages with null
+// metadata. Without it, the first unreadable blob fails the whole read with ErrUnreadableBlob, so that one
+// damaged page never passes for a complete result unnoticed.
+func ReportUnreadable(problems *[]*BlobError) ReadOption {
+	return func(o *readOptions) { o.unreadable = problems }
 }
 
 // OwnedBy scopes a read to the simulations owned by the user with id userID: a simulation that belongs to

@@ -114,8 +114,8 @@ def main():
         f.write(text)
     write_case("with_name", text, buffer.getvalue())
 
-    # Python writes NaN and Infinity (allow_nan=True); they are not JSON, and
-    # Go must refuse them with ErrInvalidJSON.
+    # Python writes NaN and Infinity (allow_nan=True) and reads them back; they
+    # are not RFC 8259 JSON, but the platform stores them, so Go must keep them.
     platform_case("nan", {"values": [float("nan"), float("inf"), -float("inf")]}, mtime=9)
 
 

@@ -1,0 +1,145 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"errors"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/yapstore/yapstore/compress"
+	"github.com/yapstore/yapstore/internal/fixtures"
+	"github.com/yapstore/yapstore/store"
+)
+
+// python runs a python3 script with args and returns its standard output, failing the test when python3 is
+// missing or the script fails. python3 stands in for the platform's own persistence code.
+func python(t *testing.T, script string, args ...string) string {
+	t.Helper()
+	path, err := exec.LookPath("python3")
+	require.NoError(t, err, "python3 plays the platform's side in this test")
+	cmd := exec.CommandContext(t.Context(), path, append([]string{"-c", script}, args...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	require.NoError(t, err, "python3: %s", stderr.String())
+	return string(out)
+}
+
+// compactPages returns each page of a results payload compacted, as the store keeps them.
+func compactPages(t *testing.T, payload []byte) []string {
+	t.Helper()
+	estimators, err := store.SplitResultsPayloadForTest(payload)
+	require.NoError(t, err)
+	var pages []string
+	for _, est := range estimators {
+		for _, page := range est.Pages {
+			var buf bytes.Buffer
+			require.NoError(t, compress.Compact(&buf, page))
+			pages = append(pages, buf.String())
+		}
+	}
+	return pages
+}
+
+// TestNonFiniteResultsRoundTrip stores a results payload whose pages hold NaN, Infinity and -Infinity, as a
+// simulator's output can and as Python's json writes them, and reads it back byte for byte; python3 reads
+// the stored blobs to the same values, and a page Python wrote with them reads here.
+func TestNonFiniteResultsRoundTrip(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	env := newHarness(t)
+	sim := newResultsSimulation(t, env.Store, nil)
+	payload := fixtures.Generate(fixtures.Options{NonFinite: true, Scale: 0.05}).Results
+	require.Contains(t, string(payload), "NaN")
+
+	saved, err := env.Store.SaveResultsJSON(ctx, sim.ID, payload)
+	require.NoError(t, err)
+	assert.Equal(t, 21, saved.Pages)
+	got, err := env.Store.GetResults(ctx, sim.JobID)
+	require.NoError(t, err)
+	var read []string
+	for _, est := range got {
+		for _, page := range est.Pages {
+			read = append(read, string(page.Data))
+		}
+	}
+	assert.Equal(t, compactPages(t, payload), read, "pages read back byte for byte")
+	assert.Contains(t, strings.Join(read, ""), "[NaN,Infinity,-Infinity,")
+
+	// Python reads what yapstore stored: json.loads(gzip.decompress(blob)), as the platform does.
+	var blob []byte
+	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT p.compressed_data FROM "Page" p JOIN "Estimator" e ON e.id = p.estimator_id
+		WHERE e.simulation_id = $1 AND e.file_name = 'depth_profile_' AND p.page_number = 3`, sim.ID).Scan(&blob))
+	out := python(t, `import gzip, json, math, sys
+page = json.loads(gzip.decompress(bytes.fromhex(sys.argv[1])))
+v = page["data"]["values"]
+print(math.isnan(v[0]), v[1] == float("inf"), v[2] == -float("inf"))`, hex.EncodeToString(blob))
+	assert.Equal(t, "True True True\n", out)
+
+	// yapstore reads what Python stored: the page overwritten with Python's own blob of it.
+	pythonBlob := python(t, `import gzip, json, sys
+page = {"metadata": {"page_number": "3", "name": "FLUENCE"}, "dimensions": 1,
+        "data": {"name": "FLUENCE", "unit": "/cm^2", "values": [float("nan"), float("inf"), -float("inf"), 0.5]}}
+sys.stdout.write(gzip.compress(json.dumps(page).encode(), 9).hex())`)
+	_, err = env.Pool.Exec(ctx, `UPDATE "Page" p SET compressed_data = decode($2, 'hex') FROM "Estimator" e
+		WHERE e.id = p.estimator_id AND e.simulation_id = $1 AND e.file_name = 'depth_profile_' AND p.page_number = 3`,
+		sim.ID, pythonBlob)
+	require.NoError(t, err)
+	page, err := env.Store.GetPage(ctx, sim.JobID, "depth_profile_", 3)
+	require.NoError(t, err)
+	assert.Contains(t, string(page.Data), `"values": [NaN, Infinity, -Infinity, 0.5]`)
+}
+
+// TestUnreadableBlob damages one stored page: a whole-simulation read fails with a typed error naming the
+// estimator and the page, and ReportUnreadable returns every other page with the damaged one reported.
+func TestUnreadableBlob(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	env := newHarness(t)
+	sim := newResultsSimulation(t, env.Store, nil)
+	set := fixtures.Generate(fixtures.Options{Scale: 0.05})
+	_, err := env.Store.SaveResultsJSON(ctx, sim.ID, set.Results)
+	require.NoError(t, err)
+	_, err = env.Pool.Exec(ctx, `UPDATE "Page" p SET compressed_data = substr(p.compressed_data, 1, 20) FROM "Estimator" e
+		WHERE e.id = p.estimator_id AND e.simulation_id = $1 AND e.file_name = 'surface_' AND p.page_number = 4`, sim.ID)
+	require.NoError(t, err)
+
+	_, err = env.Store.GetResults(ctx, sim.JobID)
+	require.ErrorIs(t, err, store.ErrUnreadableBlob)
+	require.ErrorIs(t, err, compress.ErrCorrupt)
+	var blobErr *store.BlobError
+	require.ErrorAs(t, err, &blobErr)
+	assert.Equal(t, "surface_", blobErr.Estimator)
+	assert.Equal(t, int32(4), blobErr.Page)
+	assert.Contains(t, err.Error(), `page 4`)
+	assert.Contains(t, err.Error(), `"surface_"`)
+
+	var problems []*store.BlobError
+	got, err := env.Store.GetResults(ctx, sim.JobID, store.ReportUnreadable(&problems))
+	require.NoError(t, err)
+	require.Len(t, problems, 1)
+	assert.Equal(t, int32(4), problems[0].Page)
+	pages := 0
+	for _, est := range got {
+		pages += len(est.Pages)
+		for _, p := range est.Pages {
+			assert.False(t, est.FileName == "surface_" && p.Number == 4, "the damaged page is left out")
+		}
+	}
+	assert.Equal(t, set.Pages-1, pages, "every other page is returned")
+
+	// GetPages of the damaged page alone: the same, scoped to one estimator.
+	_, err = env.Store.GetPages(ctx, sim.JobID, "surface_", []int32{3, 4})
+	require.True(t, errors.As(err, &blobErr) && blobErr.Page == 4, "%v", err)
+	problems = nil
+	only, err := env.Store.GetPages(ctx, sim.JobID, "surface_", []int32{3, 4}, store.ReportUnreadable(&problems))
+	require.NoError(t, err)
+	assert.Equal(t, []int32{3}, pageNumbers(only))
+	assert.Len(t, problems, 1)
+}
