@@ -371,6 +371,7 @@ func nonFiniteWords(text []byte, found func(i int, standIn string) bool) {
 		i = end - 1
 	}
 }
+
 // valueBefore reports whether a value may start at i: at the text's start or
 // after [, {, : or , with only whitespace between.
 func valueBefore(text []byte, i int) bool {
