@@ -22,3 +22,24 @@ func newJobID(now time.Time, platform Platform) (string, error) {
 	}
 	return now.Format(jobIDLayout) + id.String() + string(platform), nil
 }
+
+// checkJobID returns nil when id is a job id as newJobID writes it for platform, and an ErrInvalid error
+// saying what is wrong otherwise.
+func checkJobID(id string, platform Platform) error {
+	const uuidLen = 36
+	prefix := len(jobIDLayout)
+	if len(id) != prefix+uuidLen+len(platform) {
+		return invalidf("job id %q: want YYYYMMDD-HHMMSS-, a UUID and %s", id, platform)
+	}
+	if _, err := time.Parse(jobIDLayout, id[:prefix]); err != nil {
+		return invalidf("job id %q: %q is not a time as YYYYMMDD-HHMMSS-", id, id[:prefix])
+	}
+	u, err := uuid.Parse(id[prefix : prefix+uuidLen])
+	if err != nil || u.String() != id[prefix:prefix+uuidLen] {
+		return invalidf("job id %q: %q is not a UUID in lower-case dashed form", id, id[prefix:prefix+uuidLen])
+	}
+	if id[prefix+uuidLen:] != string(platform) {
+		return invalidf("job id %q: ends in %q, not the submission's platform %s", id, id[prefix+uuidLen:], platform)
+	}
+	return nil
+}

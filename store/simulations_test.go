@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -381,4 +382,66 @@ func BenchmarkSubmitDirect100Tasks(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestSubmitWithJobID submits direct, batch and batched simulations under given job ids, as a service that
+// imports or replays the platform's simulations does: each is stored under its id, a taken id is a conflict,
+// and an id not in the platform's format is refused before anything is sent.
+func TestSubmitWithJobID(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t)
+	cluster, err := h.Store.CreateCluster(ctx, "ares")
+	require.NoError(t, err)
+	base := store.Submission{Title: "imported", InputType: store.InputEditor, SimType: store.SimShieldhit}
+	direct := func(jobID string) store.DirectSubmission {
+		sub := store.DirectSubmission{Submission: base, Tasks: []store.DirectTaskParams{{RequestedPrimaries: 10}}}
+		sub.JobID = jobID
+		return sub
+	}
+	batch := func(jobID string) store.BatchSubmission {
+		sub := store.BatchSubmission{Submission: base, ClusterID: cluster.ID, Tasks: []store.BatchTaskParams{{RequestedPrimaries: 10}}}
+		sub.JobID = jobID
+		return sub
+	}
+	const directID = "20240611-101500-3f0c2d5e-8a1b-4c7d-9e2f-0a1b2c3d4e5fDIRECT"
+	const batchID = "20240611-101501-0b8e2a44-1c3d-4e5f-8a9b-aabbccddeeffBATCH"
+	const batchedID = "20231231-235959-00000000-0000-4000-8000-000000000001DIRECT"
+
+	sim, err := h.Store.SubmitDirect(ctx, direct(directID))
+	require.NoError(t, err)
+	assert.Equal(t, directID, sim.JobID)
+	got, err := h.Store.GetSimulationByJobID(ctx, directID)
+	require.NoError(t, err)
+	assert.Equal(t, sim.ID, got.ID)
+
+	bsim, err := h.Store.SubmitBatch(ctx, batch(batchID))
+	require.NoError(t, err)
+	assert.Equal(t, batchID, bsim.JobID)
+
+	b := h.Store.NewBatch()
+	queued := b.SubmitDirect(direct(batchedID))
+	assert.Equal(t, batchedID, queued.JobID, "known as soon as it is queued")
+	require.NoError(t, b.Send(ctx))
+	qsim, err := queued.Get()
+	require.NoError(t, err)
+	assert.Equal(t, batchedID, qsim.JobID)
+
+	simulations := h.count(t, "Simulation")
+	_, err = h.Store.SubmitDirect(ctx, direct(directID))
+	require.ErrorIs(t, err, store.ErrConflict, "the id is taken")
+	_, err = h.Store.SubmitBatch(ctx, batch(directID[:len(directID)-len("DIRECT")]+"BATCH"))
+	require.NoError(t, err, "the same UUID on the other platform is another id")
+
+	for _, bad := range []string{
+		"x", directID + "X", strings.ToUpper(directID), "20241311-101500-3f0c2d5e-8a1b-4c7d-9e2f-0a1b2c3d4e5fDIRECT",
+		"20240611-101500-3f0c2d5e8a1b-4c7d-9e2f-0a1b2c3d4e5f-DIRECT", "20240611-101500-3f0c2d5e-8a1b-4c7d-9e2f-0a1b2c3d4e5fBATCH",
+		"20240611-101500-3f0c2d5e-8a1b-4c7d-9e2f-0a1b2c3d4e5fDIRECT\x00",
+	} {
+		trips := h.Counter.n.Load()
+		_, err := h.Store.SubmitDirect(ctx, direct(bad))
+		assert.ErrorIs(t, err, store.ErrInvalid, "%q", bad)
+		assert.Equal(t, trips, h.Counter.n.Load(), "%q refused before sending", bad)
+	}
+	assert.Equal(t, simulations+1, h.count(t, "Simulation"), "nothing else written")
 }

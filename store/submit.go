@@ -24,6 +24,11 @@ type Submission struct {
 	// Input is the simulation's input as JSON text (the platform's shape: {"input_type", "input_json"?,
 	// "number_of_all_primaries", "input_files"}), stored compressed; nil stores no input blob (read back as null).
 	Input json.RawMessage
+	// JobID is the simulation's job id; "" makes a new one. A given one, to import or replay a simulation or to
+	// take over one that another instance of the platform started, must be in the platform's format for the
+	// submission's platform (YYYYMMDD-HHMMSS-, a lower-case UUID, DIRECT or BATCH), else the submission fails
+	// with ErrInvalid before anything is sent; one that is taken fails with ErrConflict.
+	JobID string
 }
 
 // DirectSubmission describes a simulation for the platform's own workers. Its tasks are numbered from 0 in
@@ -230,6 +235,13 @@ func (s *Store) prepareSubmission(sub Submission, platform Platform, primaries [
 		p.input = blob
 	}
 	p.now = s.now()
+	if sub.JobID != "" {
+		if err := checkJobID(sub.JobID, platform); err != nil {
+			return p, err
+		}
+		p.jobID = sub.JobID
+		return p, nil
+	}
 	id, err := newJobID(p.now, platform)
 	if err != nil {
 		return p, err
