@@ -6,7 +6,8 @@
 -- page_name and page_dimension always overwritten; then the simulation becomes COMPLETED (unless it is already
 -- in a terminal state) with end_time set if unset. Estimator and page arrays are parallel; a page names its
 -- estimator by file_name. Estimators are inserted in array order, so new ones get ids in payload order (the
--- order reads return them in). found is false when no simulation has the id (with no estimators nothing else fails).
+-- order reads return them in). Pages are written in (estimator, page_number) order whatever the payload's
+-- order, so their row versions lie in that order: the platform reads pages in physical order. found is false when no simulation has the id (with no estimators nothing else fails).
 WITH estimator AS (
     INSERT INTO "Estimator" (simulation_id, name, file_name, compressed_data)
     SELECT @simulation_id, e.name, e.file_name, e.compressed_data
@@ -23,6 +24,7 @@ WITH estimator AS (
                  unnest(@page_names::text[]) AS page_name, unnest(@page_dimensions::int[]) AS page_dimension,
                  unnest(@page_data::bytea[]) AS compressed_data) AS p
     JOIN estimator ON estimator.file_name = p.file_name
+    ORDER BY estimator.id, p.page_number
     ON CONFLICT (estimator_id, page_number) DO UPDATE SET
         compressed_data = EXCLUDED.compressed_data,
         page_name = EXCLUDED.page_name,

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
@@ -142,4 +143,47 @@ func TestUnreadableBlob(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []int32{3}, pageNumbers(only))
 	assert.Len(t, problems, 1)
+}
+
+// TestReingestKeepsPhysicalPageOrder re-ingests results whose pages come in reverse order, as a worker may
+// post them, and reads the pages in physical row order (ctid), the order the platform's own read returns
+// them in: they must be in page number order, as the platform's own re-ingest leaves them.
+func TestReingestKeepsPhysicalPageOrder(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	env := newHarness(t)
+	sim := newResultsSimulation(t, env.Store, nil)
+	payload := fixtures.Generate(fixtures.Options{Scale: 0.05}).Results
+	estimators, err := store.SplitResultsPayloadForTest(payload)
+	require.NoError(t, err)
+	reversed := store.Results{Estimators: estimators}
+	for i := range reversed.Estimators {
+		slices.Reverse(reversed.Estimators[i].Pages)
+	}
+	physicalOrder := func() map[string][]int32 {
+		rows, err := env.Pool.Query(ctx, `SELECT e.file_name, p.page_number FROM "Page" p
+			JOIN "Estimator" e ON e.id = p.estimator_id WHERE e.simulation_id = $1 ORDER BY p.ctid`, sim.ID)
+		require.NoError(t, err)
+		order := map[string][]int32{}
+		for rows.Next() {
+			var name string
+			var number int32
+			require.NoError(t, rows.Scan(&name, &number))
+			order[name] = append(order[name], number)
+		}
+		require.NoError(t, rows.Err())
+		return order
+	}
+	for round, save := range []func() error{
+		func() error { _, err := env.Store.SaveResults(ctx, sim.ID, reversed); return err },   // first ingest
+		func() error { _, err := env.Store.SaveResults(ctx, sim.ID, reversed); return err },   // re-ingest, reversed
+		func() error { _, err := env.Store.SaveResultsJSON(ctx, sim.ID, payload); return err }, // and in order
+	} {
+		require.NoError(t, save())
+		order := physicalOrder()
+		require.Len(t, order, 4)
+		for name, numbers := range order {
+			assert.True(t, slices.IsSorted(numbers), "round %d, estimator %s: physical page order %v", round, name, numbers)
+		}
+	}
 }
