@@ -14,12 +14,13 @@ import (
 type Option func(*config)
 
 type config struct {
-	codec      compress.Codec
-	clock      func() time.Time
-	maxConns   int32
-	tracer     pgx.QueryTracer
-	migrate    func(ctx context.Context, url string) error
-	txAttempts int
+	codec       compress.Codec
+	clock       func() time.Time
+	maxConns    int32
+	tracer      pgx.QueryTracer
+	migrate     func(ctx context.Context, url string) error
+	txAttempts  int
+	schemaCheck int // schemaAtHead, schemaAllowNewer or schemaSkip
 }
 
 func newConfig(opts []Option) config {

@@ -36,9 +36,11 @@ type Store struct {
 }
 
 // Open connects to the database at url (a PostgreSQL URL or key=value connection string), checks that it
-// answers, and returns a Store over a new connection pool that Close shuts down. With WithMigrations it first
-// applies the embedded migrations. It returns an error when the URL cannot be parsed, when the server cannot
-// be reached before ctx ends, or when migrating fails.
+// answers and that its schema is at the migration head this build embeds, and returns a Store over a new
+// connection pool that Close shuts down. With WithMigrations it first applies the embedded migrations. It
+// returns an error when the URL cannot be parsed, when the server cannot be reached before ctx ends, when
+// migrating fails, and ErrSchemaNotCurrent (a *SchemaError naming the fix) when the database is not at the
+// head; SkipSchemaCheck and AllowNewerSchema relax that.
 func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	cfg := newConfig(opts)
 	poolCfg, err := pgxpool.ParseConfig(url)
@@ -64,15 +66,26 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("yapstore: connect: %w", err)
 	}
+	if err := checkSchema(ctx, pool, cfg.schemaCheck); err != nil {
+		pool.Close()
+		return nil, err
+	}
 	s := newStore(pool, cfg)
 	s.ownPool = true
 	return s, nil
 }
 
-// New returns a Store over an existing pool. The caller keeps ownership of the pool: Close on this Store
-// does not close it. Options that shape the pool (WithMaxConns, WithTracer, WithMigrations) are ignored here.
-func New(pool *pgxpool.Pool, opts ...Option) *Store {
-	return newStore(pool, newConfig(opts))
+// New returns a Store over an existing pool, after checking that the database's schema is at the migration
+// head this build embeds (one round trip; see Open). The caller keeps ownership of the pool: Close on this
+// Store does not close it. Options that shape the pool (WithMaxConns, WithTracer, WithMigrations) are ignored
+// here. It returns ErrSchemaNotCurrent (a *SchemaError naming the fix) when the database is not at the head,
+// and the database's error when the check cannot run before ctx ends.
+func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error) {
+	cfg := newConfig(opts)
+	if err := checkSchema(ctx, pool, cfg.schemaCheck); err != nil {
+		return nil, err
+	}
+	return newStore(pool, cfg), nil
 }
 
 func newStore(pool *pgxpool.Pool, cfg config) *Store {

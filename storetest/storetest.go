@@ -123,7 +123,9 @@ func (h *harness) open(ctx context.Context, migrated bool) (*DB, error) {
 		return db, fmt.Errorf("connect to %s: %w", name, err)
 	}
 	if migrated {
-		db.Store = store.New(db.Pool)
+		if db.Store, err = store.New(ctx, db.Pool); err != nil {
+			return db, err
+		}
 	}
 	return db, nil
 }

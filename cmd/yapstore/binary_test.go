@@ -13,7 +13,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/yapstore/yapstore/store"
 	"github.com/yapstore/yapstore/storetest"
 )
 
@@ -76,7 +75,7 @@ func TestBinary(t *testing.T) {
 	requireOK(t, r)
 	require.Equal(t, "1 user in DB:", strings.SplitN(r.stdout, "\n", 2)[0])
 
-	_, err = store.New(db.Pool).Authenticate(context.Background(), "pipe", "s3cret-from-pipe")
+	_, err = mustStore(t, db).Authenticate(context.Background(), "pipe", "s3cret-from-pipe")
 	require.NoError(t, err)
 
 	t.Run("prompt without echo", func(t *testing.T) {
@@ -93,7 +92,7 @@ func TestBinary(t *testing.T) {
 		require.Contains(t, screen.String(), "Repeat the password: ")
 		require.Contains(t, screen.String(), "Added user pat (YaptideUser)")
 		require.NotContains(t, screen.String(), "Pty-Typed-Secret", "the terminal must not echo the password")
-		_, err = store.New(db.Pool).Authenticate(context.Background(), "pat", "Pty-Typed-Secret")
+		_, err = mustStore(t, db).Authenticate(context.Background(), "pat", "Pty-Typed-Secret")
 		require.NoError(t, err)
 	})
 }

@@ -124,7 +124,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	db := storetest.New(t)
-	s := store.New(db.Pool, store.WithClock(stepClock()))
+	s := mustStore(t, db, store.WithClock(stepClock()))
 	f := &fixture{db: db, s: s}
 	var err error
 	f.alice, err = s.CreatePasswordUser(ctx, "alice", "alice-password")
@@ -168,4 +168,12 @@ func stepClock() func() time.Time {
 		now = now.Add(time.Minute)
 		return now
 	}
+}
+
+// mustStore returns a Store over a storetest database's pool, with opts.
+func mustStore(t testing.TB, db *storetest.DB, opts ...store.Option) *store.Store {
+	t.Helper()
+	s, err := store.New(context.Background(), db.Pool, opts...)
+	require.NoError(t, err)
+	return s
 }

@@ -55,7 +55,7 @@ func TestAddUserThenAuthenticate(t *testing.T) {
 	t.Parallel()
 	db := storetest.New(t)
 	ctx := context.Background()
-	s := store.New(db.Pool)
+	s := mustStore(t, db)
 
 	// From standard input, with the trailing newline dropped.
 	r := invocation{stdin: "first-password\n"}.run(t, "add-user", "carol", "--password-stdin", "--database-url", db.URL)
@@ -98,7 +98,7 @@ func TestAddUserPasswordSources(t *testing.T) {
 	r = invocation{stdin: "x\n"}.run(t, "--database-url", db.URL, "add-user", "erin", "--password", "a", "--password-stdin")
 	requireFailure(t, r, 2, "either --password or --password-stdin")
 
-	users, err := store.New(db.Pool).ListUsers(context.Background(), "")
+	users, err := mustStore(t, db).ListUsers(context.Background(), "")
 	require.NoError(t, err)
 	require.Empty(t, users, "no user was created by a refused add-user")
 }
