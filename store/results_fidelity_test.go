@@ -175,8 +175,8 @@ func TestReingestKeepsPhysicalPageOrder(t *testing.T) {
 		return order
 	}
 	for round, save := range []func() error{
-		func() error { _, err := env.Store.SaveResults(ctx, sim.ID, reversed); return err },   // first ingest
-		func() error { _, err := env.Store.SaveResults(ctx, sim.ID, reversed); return err },   // re-ingest, reversed
+		func() error { _, err := env.Store.SaveResults(ctx, sim.ID, reversed); return err },    // first ingest
+		func() error { _, err := env.Store.SaveResults(ctx, sim.ID, reversed); return err },    // re-ingest, reversed
 		func() error { _, err := env.Store.SaveResultsJSON(ctx, sim.ID, payload); return err }, // and in order
 	} {
 		require.NoError(t, save())
