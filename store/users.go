@@ -16,6 +16,21 @@ import (
 // deliberately indistinguishable, in the error and (as far as possible) in the time taken.
 var ErrBadCredentials = errors.New("yapstore: wrong username or password")
 
+// The errors Authenticate returns, wrapped, for a stored password hash it cannot check. They are not about
+// the password given: the row needs an operator (or a password reset), and a service answers them as a
+// server error, not as a failed login.
+var (
+	// ErrMalformedHash is matched when the stored hash is not in Werkzeug's "method$salt$hex" form or carries
+	// parameters Werkzeug itself would refuse.
+	ErrMalformedHash = passhash.ErrMalformed
+	// ErrUnsupportedHash is matched when the stored hash names a method this library does not verify: the
+	// "plain" and bare-digest methods that Werkzeug 3 refuses too, or a digest with no Go implementation (SM3).
+	ErrUnsupportedHash = passhash.ErrUnknownMethod
+	// ErrHashTooCostly is matched when the stored hash asks for more work or memory than the limits allow
+	// (see Authenticate), so that one row cannot cost seconds of CPU per login attempt.
+	ErrHashTooCostly = passhash.ErrCostTooHigh
+)
+
 // ErrMissingVariant is returned when a parent row lacks the child row its discriminator names, for example a
 // "User" row with auth_provider YaptideUser but no "YaptideUser" row, or a BATCH simulation without its
 // "BatchSimulation" row. yapstore never writes such rows; they come from a database changed by other means.
@@ -102,14 +117,18 @@ func (s *Store) CreatePasswordUser(ctx context.Context, username, password strin
 	return User{ID: row.ID, Username: row.Username, Provider: ProviderPassword, Password: &PasswordAccount{hash: row.PasswordHash}}, nil
 }
 
-// Authenticate checks a password user's credentials and returns the user. When the username is unknown, names
-// a single-sign-on user only, or the password is wrong, it returns ErrBadCredentials and takes about as long
-// as a wrong password would. After a successful check it replaces a hash in an older method (pbkdf2, or
-// scrypt with other parameters) by a fresh default one; that upgrade is best effort: if it fails, the login
-// still succeeds and the upgrade is tried again at the next login. A stored hash that cannot be checked gives
-// an error matching passhash's ErrMalformed, ErrUnknownMethod or ErrCostTooHigh.
+// Authenticate checks a password user's credentials and returns the user. It verifies every stored hash the
+// platform's Werkzeug verifies: scrypt, and pbkdf2 with any digest Werkzeug's hashlib offers, including for the
+// empty password and passwords with NUL bytes, which the platform's registration once accepted (creating such
+// passwords stays refused). When the username is unknown, names a single-sign-on user only, or the password is
+// wrong, it returns ErrBadCredentials and takes about as long as a wrong password would. After a successful
+// check it replaces a hash in an older method (pbkdf2, or scrypt with other parameters) by a fresh default one;
+// that upgrade is best effort: if it fails, the login still succeeds and the upgrade is tried again at the next
+// login. A stored hash that cannot be checked gives an error matching ErrMalformedHash, ErrUnsupportedHash or
+// ErrHashTooCostly.
 func (s *Store) Authenticate(ctx context.Context, username, password string) (User, error) {
-	if checkUsername(username) != nil || checkPassword(password) != nil {
+	// Only what no Python str can hold is refused unseen: a password that is not UTF-8 text.
+	if checkUsername(username) != nil || !utf8.ValidString(password) {
 		return User{}, ErrBadCredentials
 	}
 	row, err := s.q.GetUserByName(ctx, s.db, dbsqlc.GetUserByNameParams{Username: username, AuthProvider: string(ProviderPassword)})

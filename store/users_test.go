@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,12 +93,18 @@ func TestAuthenticate(t *testing.T) {
 		{"unknown user", "nobody", "correct horse"},
 		{"single-sign-on user", "carol", "anything"},
 		{"empty password", "alice", ""},
-		{"password with NUL", "alice", "correct horse\x00"},
+		{"password with a NUL inside", "alice", "correct\x00horse"},
+		{"password not UTF-8", "alice", "correct horse\xff"},
 	} {
 		_, err := h.Store.Authenticate(ctx, c.username, c.password)
 		assert.ErrorIs(t, err, store.ErrBadCredentials, c.name)
 		assert.Equal(t, store.ErrBadCredentials.Error(), err.Error(), "%s: the error does not say which case it was", c.name)
 	}
+
+	// As Werkzeug's check_password_hash does (HMAC pads a short key with zero bytes), a password followed by
+	// NUL bytes matches the password without them.
+	_, err = h.Store.Authenticate(ctx, "alice", "correct horse\x00")
+	assert.NoError(t, err, "Werkzeug accepts it too")
 }
 
 func TestAuthenticateSpendsComparableTimeOnUnknownUsers(t *testing.T) {
@@ -338,4 +346,77 @@ func TestDeleteUser(t *testing.T) {
 	assert.ErrorIs(t, h.Store.DeleteUser(ctx, lonely.ID), store.ErrNotFound)
 	assert.ErrorIs(t, h.Store.DeleteUser(ctx, lonely.ID, store.DeleteOwnedSimulations()), store.ErrNotFound)
 	assert.Equal(t, 1, h.count(t, "User"), "only the other user is left")
+}
+
+// TestAuthenticateWhatWerkzeugAccepts stores hashes the platform's Werkzeug writes and verifies, computed by
+// python3 exactly as Werkzeug 3.1 computes them (hashlib.scrypt and hashlib.pbkdf2_hmac over the UTF-8
+// password and salt), for passwords the platform's registration once accepted (empty, with NUL bytes) and in
+// legacy digests, and signs in with each; a method Werkzeug refuses too gives a typed error.
+func TestAuthenticateWhatWerkzeugAccepts(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t)
+	script := `import hashlib, json, sys
+def werkzeug(method, salt, password):
+    kind, *args = method.split(":")
+    if kind == "scrypt":
+        n, r, p = map(int, args)
+        key = hashlib.scrypt(password.encode(), salt=salt.encode(), n=n, r=r, p=p, maxmem=132 * n * r * p)
+    else:
+        key = hashlib.pbkdf2_hmac(args[0], password.encode(), salt.encode(), int(args[1]))
+    return f"{method}${salt}${key.hex()}"
+cases = json.loads(sys.argv[1])
+print(json.dumps([werkzeug(m, "Ab3dEf6hIj9kLm0n", p) for m, p in cases]))`
+	cases := [][2]string{
+		{"scrypt:32768:8:1", ""},
+		{"scrypt:32768:8:1", "nul\x00inside"},
+		{"pbkdf2:sha256:600000", ""},
+		{"pbkdf2:md5:1000", "legacy md5"},
+		{"pbkdf2:blake2b:1000", "legacy blake2b"},
+		{"pbkdf2:sha1:1000", "\x00"},
+	}
+	arg, err := json.Marshal(cases)
+	require.NoError(t, err)
+	var hashes []string
+	require.NoError(t, json.Unmarshal([]byte(python(t, script, string(arg))), &hashes))
+	require.Len(t, hashes, len(cases))
+
+	insertUser := func(name, hash string) {
+		t.Helper()
+		_, err := h.Pool.Exec(ctx, `WITH u AS (INSERT INTO "User" (username, auth_provider) VALUES ($1, 'YaptideUser') RETURNING id)
+			INSERT INTO "YaptideUser" (id, password_hash) SELECT id, $2 FROM u`, name, hash)
+		require.NoError(t, err)
+	}
+	for i, c := range cases {
+		name := fmt.Sprintf("user%d", i)
+		insertUser(name, hashes[i])
+		_, err := h.Store.Authenticate(ctx, name, c[1]+"x")
+		assert.ErrorIs(t, err, store.ErrBadCredentials, "%s: a wrong password", c[0])
+		user, err := h.Store.Authenticate(ctx, name, c[1])
+		require.NoError(t, err, "%s, password %q", c[0], c[1])
+		assert.Equal(t, name, user.Username)
+		// Signed in once, the row now holds a fresh default hash of the same password.
+		_, err = h.Store.Authenticate(ctx, name, c[1])
+		require.NoError(t, err, "%s after the rehash", c[0])
+	}
+
+	// Creating such passwords stays refused.
+	_, err = h.Store.CreatePasswordUser(ctx, "new", "")
+	assert.ErrorIs(t, err, store.ErrInvalid)
+
+	// Methods Werkzeug 3 refuses as well, and a malformed row, give typed errors, not a failed login.
+	for hash, want := range map[string]error{
+		"plain$$secret": store.ErrUnsupportedHash,
+		"sha256$salt$" + strings.Repeat("ab", 32):                  store.ErrUnsupportedHash,
+		"pbkdf2:sm3:1000$salt$" + strings.Repeat("ab", 32):         store.ErrUnsupportedHash,
+		"scrypt:32768:8:1$salt$abc":                                store.ErrMalformedHash,
+		"pbkdf2:sha512:100000000$salt$" + strings.Repeat("ab", 64): store.ErrHashTooCostly,
+	} {
+		name := fmt.Sprintf("odd%x", len(hash)+len(want.Error()))
+		insertUser(name, hash)
+		_, err := h.Store.Authenticate(ctx, name, "secret")
+		assert.ErrorIs(t, err, want, hash)
+		assert.NotErrorIs(t, err, store.ErrBadCredentials, hash)
+		assert.NotContains(t, err.Error(), hash, "the error never carries the stored hash")
+	}
 }

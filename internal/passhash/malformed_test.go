@@ -60,8 +60,8 @@ func TestVerifyRejectsBadHashes(t *testing.T) {
 		{"Werkzeug 2 salted HMAC", "sha256$salt$" + sha256Key, ErrUnknownMethod},
 		{"argon2", "argon2:t=3$salt$" + sha256Key, ErrUnknownMethod},
 		{"upper-case method name", "SCRYPT:32768:8:1$salt$" + scryptKey, ErrUnknownMethod},
-		{"pbkdf2 md5", "pbkdf2:md5:1000$salt$" + hexDigits(32), ErrUnknownMethod},
-		{"pbkdf2 blake2b", "pbkdf2:blake2b:1000$salt$" + scryptKey, ErrUnknownMethod},
+		{"pbkdf2 sm3", "pbkdf2:sm3:1000$salt$" + hexDigits(32), ErrUnknownMethod},
+		{"pbkdf2 shake_128", "pbkdf2:shake_128:1000$salt$" + scryptKey, ErrUnknownMethod},
 		{"pbkdf2 empty digest", "pbkdf2::1000$salt$" + sha256Key, ErrUnknownMethod},
 
 		{"scrypt work", "scrypt:2097152:8:1$salt$" + scryptKey, ErrCostTooHigh},

@@ -1,6 +1,7 @@
 package passhash
 
 import (
+	"crypto/md5"
 	"crypto/pbkdf2"
 	"crypto/sha1"
 	"crypto/sha256"
@@ -9,6 +10,10 @@ import (
 	"fmt"
 	"hash"
 	"strings"
+
+	"golang.org/x/crypto/blake2b"
+	"golang.org/x/crypto/blake2s"
+	"golang.org/x/crypto/ripemd160" //nolint:staticcheck // verify-only, for hashes Werkzeug accepts
 )
 
 // defaultPBKDF2Digest and defaultPBKDF2Iterations are what the current
@@ -65,10 +70,21 @@ func parsePBKDF2Params(params []string) (pbkdf2KDF, error) {
 
 // lookupDigest maps a hashlib digest name to its constructor and output size
 // in bytes. Names are matched without regard to case, as OpenSSL does. It
-// reports false for a name it does not know; MD5 and BLAKE2 are left out on
-// purpose.
+// knows every digest Werkzeug 3.1's check_password_hash verifies through
+// hashlib.pbkdf2_hmac on a stock OpenSSL 3 except SM3 (no Go implementation),
+// the legacy ones (md5, ripemd160) included, since a stored hash in them must
+// still let its user sign in (and be replaced by a fresh default hash); Hash
+// never writes them. It reports false for a name it does not know.
 func lookupDigest(name string) (newHash func() hash.Hash, size int, ok bool) {
 	switch strings.ToLower(name) {
+	case "md5":
+		return md5.New, md5.Size, true
+	case "ripemd160":
+		return ripemd160.New, ripemd160.Size, true
+	case "blake2b":
+		return mustHash(blake2b.New512), blake2b.Size, true
+	case "blake2s":
+		return mustHash(blake2s.New256), blake2s.Size, true
 	case "sha1":
 		return sha1.New, sha1.Size, true
 	case "sha224":
@@ -108,3 +124,15 @@ func (kdf pbkdf2KDF) deriveKey(password string, salt []byte) ([]byte, error) {
 
 // keyLength returns the length in bytes of the key deriveKey produces.
 func (kdf pbkdf2KDF) keyLength() int { return kdf.digestSize }
+
+// mustHash turns an unkeyed BLAKE2 constructor, which fails only for a key
+// that is too long, into a plain one.
+func mustHash(newKeyed func(key []byte) (hash.Hash, error)) func() hash.Hash {
+	return func() hash.Hash {
+		h, err := newKeyed(nil)
+		if err != nil {
+			panic(err) // a nil key is never too long
+		}
+		return h
+	}
+}
