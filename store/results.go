@@ -1,12 +1,15 @@
 package store
 
 import (
+	"bufio"
 	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 
+	"github.com/yapstore/yapstore/compress"
 	"github.com/yapstore/yapstore/store/internal/dbsqlc"
 )
 
@@ -67,7 +70,8 @@ type PageInfo struct {
 
 // ResultsOf returns estimators in the platform's payload shape, as its results endpoint answers: each
 // estimator's name column, metadata and page texts, in the order given. Saving the Results of a payload and
-// reading them back gives a payload equal to the original value by value.
+// reading them back gives a payload equal to the original value by value. Pages may hold NaN and Infinity,
+// as the platform's do; encoding/json refuses those in a json.RawMessage, so write Results with WriteJSON.
 func ResultsOf(estimators []Estimator) Results {
 	out := Results{Estimators: make([]EstimatorResults, len(estimators))}
 	for i, est := range estimators {
@@ -78,6 +82,62 @@ func ResultsOf(estimators []Estimator) Results {
 		out.Estimators[i] = EstimatorResults{Name: est.Name, Metadata: est.Metadata, Pages: pages}
 	}
 	return out
+}
+
+// WriteJSON writes r to w as the JSON object {"estimators": [{"name", "metadata", "pages"}, ...]}, the texts of
+// the metadata and pages as they are (so NaN and Infinity stay as the platform's Python wrote them, where
+// json.Marshal would fail), a nil text as null. It returns w's error, or ErrInvalid, with nothing written,
+// when a metadata or page text is not JSON (compress.Valid).
+func (r Results) WriteJSON(w io.Writer) error {
+	for _, est := range r.Estimators {
+		if err := checkRawJSON("estimator metadata", est.Metadata); err != nil {
+			return err
+		}
+		for _, page := range est.Pages {
+			if err := checkRawJSON("page", page); err != nil {
+				return err
+			}
+		}
+	}
+	bw := bufio.NewWriter(w)
+	bw.WriteString(`{"estimators":[`)
+	for i, est := range r.Estimators {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		name, _ := json.Marshal(est.Name) // a string always marshals
+		bw.WriteString(`{"name":`)
+		bw.Write(name)
+		bw.WriteString(`,"metadata":`)
+		writeRawJSON(bw, est.Metadata)
+		bw.WriteString(`,"pages":[`)
+		for j, page := range est.Pages {
+			if j > 0 {
+				bw.WriteByte(',')
+			}
+			writeRawJSON(bw, page)
+		}
+		bw.WriteString(`]}`)
+	}
+	bw.WriteString(`]}`)
+	return bw.Flush()
+}
+
+// checkRawJSON returns an ErrInvalid error when text is neither nil nor JSON as the platform writes it.
+func checkRawJSON(what string, text json.RawMessage) error {
+	if text != nil && !compress.Valid(text) {
+		return invalidf("%s is not JSON", what)
+	}
+	return nil
+}
+
+// writeRawJSON writes text, or null for nil.
+func writeRawJSON(w *bufio.Writer, text json.RawMessage) {
+	if text == nil {
+		w.WriteString("null")
+		return
+	}
+	w.Write(text)
 }
 
 // GetResults returns every estimator of the simulation with job id jobID, in id order (the order they were

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -73,11 +76,23 @@ func TestNonFiniteResultsRoundTrip(t *testing.T) {
 	assert.Equal(t, compactPages(t, payload), read, "pages read back byte for byte")
 	assert.Contains(t, strings.Join(read, ""), "[NaN,Infinity,-Infinity,")
 
+	// The platform's GET /results body, written as it is; Python reads it, NaN and all.
+	var body bytes.Buffer
+	require.NoError(t, store.ResultsOf(got).WriteJSON(&body))
+	out := python(t, `import json, math, sys
+results = json.loads(open(sys.argv[1]).read())
+pages = [p for e in results["estimators"] for p in e["pages"]]
+print(len(results["estimators"]), len(pages), sum(1 for p in pages for v in p["data"]["values"] if isinstance(v, float) and math.isnan(v)))`,
+		writeTemp(t, body.Bytes()))
+	assert.Equal(t, "4 21 3\n", out, "estimators, pages, NaN values")
+	_, err = json.Marshal(store.ResultsOf(got))
+	assert.Error(t, err, "encoding/json refuses NaN in a RawMessage: the reason for WriteJSON")
+
 	// Python reads what yapstore stored: json.loads(gzip.decompress(blob)), as the platform does.
 	var blob []byte
 	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT p.compressed_data FROM "Page" p JOIN "Estimator" e ON e.id = p.estimator_id
 		WHERE e.simulation_id = $1 AND e.file_name = 'depth_profile_' AND p.page_number = 3`, sim.ID).Scan(&blob))
-	out := python(t, `import gzip, json, math, sys
+	out = python(t, `import gzip, json, math, sys
 page = json.loads(gzip.decompress(bytes.fromhex(sys.argv[1])))
 v = page["data"]["values"]
 print(math.isnan(v[0]), v[1] == float("inf"), v[2] == -float("inf"))`, hex.EncodeToString(blob))
@@ -186,4 +201,12 @@ func TestReingestKeepsPhysicalPageOrder(t *testing.T) {
 			assert.True(t, slices.IsSorted(numbers), "round %d, estimator %s: physical page order %v", round, name, numbers)
 		}
 	}
+}
+
+// writeTemp writes data to a file of the test's own and returns its path.
+func writeTemp(t *testing.T, data []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "data")
+	require.NoError(t, os.WriteFile(path, data, 0o600))
+	return path
 }

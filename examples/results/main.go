@@ -9,6 +9,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -100,11 +101,12 @@ func run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	body, err := json.Marshal(store.ResultsOf(estimators))
-	if err != nil {
+	// WriteJSON, not json.Marshal: pages may hold NaN and Infinity, as the platform's do.
+	var body bytes.Buffer
+	if err := store.ResultsOf(estimators).WriteJSON(&body); err != nil {
 		return err
 	}
-	fmt.Printf("all results: %d estimators, %d kB of JSON\n", len(estimators), len(body)/1000)
+	fmt.Printf("all results: %d estimators, %d kB of JSON\n", len(estimators), body.Len()/1000)
 
 	// The input the simulation ran with, decoded into just what is needed, and its log files. They are read
 	// by simulation id, which a service has from the job's status.
