@@ -31,12 +31,16 @@
 // comment, extra field, header CRC), several gzip members in a row and zero
 // padding after them, all as Python's gzip.decompress reads them. Header
 // flag bits that RFC 1952 reserves are refused (Python ignores them, but
-// never sets them). The text must be one JSON value in valid UTF-8: Python
-// writes NaN and Infinity for non-finite floats, which are not JSON and fail
-// with ErrInvalidJSON, as does text Python's strict UTF-8 decoding would
-// refuse. DecompressJSON returns the text exactly as written, so integers
-// beyond 2^53 survive; Unmarshal into an interface turns numbers into
-// float64 like encoding/json does (decode into json.Number to keep them).
+// never sets them). The text must be one JSON value in valid UTF-8 as
+// Python's json module reads it: RFC 8259 plus NaN, Infinity and -Infinity
+// where a value stands, which json.dumps writes for non-finite floats (see
+// Valid). Text Python's strict UTF-8 decoding would refuse fails with
+// ErrInvalidJSON. DecompressJSON returns the text exactly as written, so
+// integers beyond 2^53 and the non-finite words survive; Unmarshal into an
+// interface turns numbers into float64 like encoding/json does (decode into
+// json.Number to keep them), and fails with ErrValue on NaN or Infinity,
+// which encoding/json has no value for. Compact removes whitespace from such
+// text without touching anything else.
 //
 // Writing: one gzip member with mtime 0 at Level, and compact JSON from
 // encoding/json with HTML characters unescaped. The bytes differ from

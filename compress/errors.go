@@ -34,14 +34,16 @@ var (
 	ErrTrailingData = errors.New("trailing data after gzip stream")
 
 	// ErrInvalidJSON is returned when the decompressed text, or the raw JSON
-	// given to an encoder, is not exactly one JSON value in valid UTF-8.
-	// Python's NaN and Infinity literals are not JSON and land here too.
+	// given to an encoder, is not exactly one JSON value in valid UTF-8, as
+	// Python's json module reads it (Valid): its NaN, Infinity and -Infinity
+	// are accepted, other spellings (nan, -NaN) are not.
 	ErrInvalidJSON = errors.New("invalid JSON")
 
 	// ErrValue is returned when the JSON and the Go value do not fit each
 	// other: encoding a value JSON cannot represent (a channel, a NaN float, a
 	// failing MarshalJSON) or decoding JSON into a destination of another
-	// shape (a string into an int, a non-pointer destination).
+	// shape (a string into an int, a non-pointer destination), or decoding
+	// Python's NaN or Infinity, which encoding/json has no value for.
 	ErrValue = errors.New("JSON does not fit the Go value")
 
 	// ErrInvalidOption is returned when a Codec carries a Level or MaxSize
