@@ -73,7 +73,7 @@ func (b *Batch) Send(ctx context.Context) error {
 	if len(b.ops) == 0 {
 		return nil
 	}
-	if err := b.s.db.SendBatch(ctx, &b.batch).Close(); err != nil {
+	if err := b.s.exec().SendBatch(ctx, &b.batch).Close(); err != nil {
 		err = mapError(err)
 		if b.failed > 0 {
 			err = fmt.Errorf("yapstore: batch not applied: operation %d of %d (%s): %w", b.failed, len(b.ops),

@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // Cluster is an HPC cluster that batch simulations run on.
 type Cluster struct {
@@ -8,17 +11,17 @@ type Cluster struct {
 	Name string
 }
 
-// CreateCluster adds the cluster named name and returns it. It returns ErrInvalid for an empty name or one
-// with a NUL byte or invalid UTF-8, and ErrConflict (a *ConstraintError naming _cluster_name_uc) when a
-// cluster with that name exists.
+// CreateCluster adds the cluster named name and returns it. It returns ErrInvalid for a name that is empty,
+// blank, longer than MaxNameBytes, or has a NUL byte or invalid UTF-8, and ErrConflict (a *ConstraintError
+// naming _cluster_name_uc) when a cluster with that name exists.
 func (s *Store) CreateCluster(ctx context.Context, name string) (Cluster, error) {
-	if name == "" {
-		return Cluster{}, invalidf("empty cluster name")
-	}
-	if err := checkTextFields(&name); err != nil {
+	if err := checkName("cluster name", name); err != nil {
 		return Cluster{}, err
 	}
-	row, err := s.q.CreateCluster(ctx, s.db, name)
+	if strings.TrimSpace(name) == "" {
+		return Cluster{}, invalidf("blank cluster name")
+	}
+	row, err := s.q.CreateCluster(ctx, s.exec(), name)
 	if err != nil {
 		return Cluster{}, mapError(err)
 	}
@@ -27,16 +30,20 @@ func (s *Store) CreateCluster(ctx context.Context, name string) (Cluster, error)
 
 // GetCluster returns the cluster with id id, or ErrNotFound.
 func (s *Store) GetCluster(ctx context.Context, id int32) (Cluster, error) {
-	row, err := s.q.GetCluster(ctx, s.db, id)
+	row, err := s.q.GetCluster(ctx, s.exec(), id)
 	if err != nil {
 		return Cluster{}, notFoundOr(mapError(err), "cluster %d", id)
 	}
 	return Cluster{ID: row.ID, Name: row.ClusterName}, nil
 }
 
-// GetClusterByName returns the cluster named name, or ErrNotFound.
+// GetClusterByName returns the cluster named name, or ErrNotFound. A name no cluster can have (see
+// CreateCluster) gives ErrInvalid without a round trip.
 func (s *Store) GetClusterByName(ctx context.Context, name string) (Cluster, error) {
-	row, err := s.q.GetClusterByName(ctx, s.db, name)
+	if err := checkName("cluster name", name); err != nil {
+		return Cluster{}, err
+	}
+	row, err := s.q.GetClusterByName(ctx, s.exec(), name)
 	if err != nil {
 		return Cluster{}, notFoundOr(mapError(err), "cluster %q", name)
 	}
@@ -45,7 +52,7 @@ func (s *Store) GetClusterByName(ctx context.Context, name string) (Cluster, err
 
 // ListClusters returns every cluster ordered by name. An empty database gives an empty slice.
 func (s *Store) ListClusters(ctx context.Context) ([]Cluster, error) {
-	rows, err := s.q.ListClusters(ctx, s.db)
+	rows, err := s.q.ListClusters(ctx, s.exec())
 	if err != nil {
 		return nil, mapError(err)
 	}

@@ -154,8 +154,8 @@ func (s *Store) GetResults(ctx context.Context, jobID string, opts ...ReadOption
 // it) or, when none is, whose file name is. It returns ErrNotFound when the simulation (as OwnedBy scopes
 // it) or the estimator does not exist, and ErrInvalid for an empty jobID or name.
 func (s *Store) GetEstimator(ctx context.Context, jobID, name string, opts ...ReadOption) (Estimator, error) {
-	if name == "" {
-		return Estimator{}, invalidf("empty estimator name")
+	if err := checkName("estimator name", name); err != nil {
+		return Estimator{}, err
 	}
 	estimators, err := s.getResults(ctx, jobID, &name, opts)
 	if err != nil {
@@ -169,11 +169,11 @@ func (s *Store) GetEstimator(ctx context.Context, jobID, name string, opts ...Re
 
 // getResults reads the estimators of a job (one, when name is not nil) with their pages.
 func (s *Store) getResults(ctx context.Context, jobID string, name *string, opts []ReadOption) ([]Estimator, error) {
-	if jobID == "" {
-		return nil, invalidf("empty job id")
+	if err := checkName("job id", jobID); err != nil {
+		return nil, err
 	}
 	ro := newReadOptions(opts)
-	rows, err := s.q.GetResultsOfJob(ctx, s.db, dbsqlc.GetResultsOfJobParams{
+	rows, err := s.q.GetResultsOfJob(ctx, s.exec(), dbsqlc.GetResultsOfJobParams{
 		JobID: jobID, OwnerID: ro.ownerID, EstimatorName: name,
 	})
 	if err != nil {
@@ -259,11 +259,10 @@ func (s *Store) GetPage(ctx context.Context, jobID, name string, number int32, o
 // when the simulation (as OwnedBy scopes it) or the estimator does not exist, and ErrInvalid without a round
 // trip for an empty jobID or name, no numbers, a negative number or more than MaxPageSpecPages numbers.
 func (s *Store) GetPages(ctx context.Context, jobID, name string, numbers []int32, opts ...ReadOption) ([]Page, error) {
+	if err := cmp.Or(checkName("job id", jobID), checkName("estimator name", name)); err != nil {
+		return nil, err
+	}
 	switch {
-	case jobID == "":
-		return nil, invalidf("empty job id")
-	case name == "":
-		return nil, invalidf("empty estimator name")
 	case len(numbers) == 0:
 		return nil, invalidf("no page numbers")
 	case len(numbers) > MaxPageSpecPages:
@@ -275,7 +274,7 @@ func (s *Store) GetPages(ctx context.Context, jobID, name string, numbers []int3
 		}
 	}
 	ro := newReadOptions(opts)
-	rows, err := s.q.ListPagesOfJob(ctx, s.db, dbsqlc.ListPagesOfJobParams{
+	rows, err := s.q.ListPagesOfJob(ctx, s.exec(), dbsqlc.ListPagesOfJobParams{
 		JobID: jobID, OwnerID: ro.ownerID, EstimatorName: name, PageNumbers: numbers,
 	})
 	if err != nil {
@@ -325,11 +324,11 @@ func (s *Store) GetPagesBySpec(ctx context.Context, jobID, name, spec string, op
 // without results gives an empty slice. It returns ErrNotFound when the simulation does not exist or OwnedBy
 // hides it, and ErrInvalid for an empty jobID.
 func (s *Store) ListPageInfo(ctx context.Context, jobID string, opts ...ReadOption) ([]EstimatorInfo, error) {
-	if jobID == "" {
-		return nil, invalidf("empty job id")
+	if err := checkName("job id", jobID); err != nil {
+		return nil, err
 	}
 	ro := newReadOptions(opts)
-	rows, err := s.q.ListPageInfoOfJob(ctx, s.db, dbsqlc.ListPageInfoOfJobParams{JobID: jobID, OwnerID: ro.ownerID})
+	rows, err := s.q.ListPageInfoOfJob(ctx, s.exec(), dbsqlc.ListPageInfoOfJobParams{JobID: jobID, OwnerID: ro.ownerID})
 	if err != nil {
 		return nil, mapError(err)
 	}

@@ -183,7 +183,7 @@ func (s *Store) saveResults(ctx context.Context, simulationID int32, estimators 
 		params.PageData = append(params.PageData, job.blob)
 	}
 
-	row, err := s.q.SaveResults(ctx, s.db, params)
+	row, err := s.q.SaveResults(ctx, s.exec(), params)
 	if err != nil {
 		return SavedResults{}, mapError(err)
 	}
@@ -199,11 +199,8 @@ func estimatorNames(estimators []EstimatorResults, byFileName map[string]string)
 	names := make([]string, len(estimators))
 	index := make(map[string]int, len(estimators))
 	for i, est := range estimators {
-		if est.Name == "" {
-			return nil, invalidf("estimator %d has no name", i)
-		}
-		if err := checkTextFields(&est.Name); err != nil {
-			return nil, fmt.Errorf("estimator %d name: %w", i, err)
+		if err := checkName("name", est.Name); err != nil {
+			return nil, fmt.Errorf("estimator %d: %w", i, err)
 		}
 		if j, dup := index[est.Name]; dup {
 			return nil, invalidf("estimators %d and %d are both named %q", j, i, est.Name)
@@ -211,10 +208,7 @@ func estimatorNames(estimators []EstimatorResults, byFileName map[string]string)
 		index[est.Name] = i
 		names[i] = est.Name
 		if name, ok := byFileName[est.Name]; ok {
-			if name == "" {
-				return nil, invalidf("EstimatorNames gives estimator %q an empty name", est.Name)
-			}
-			if err := checkTextFields(&name); err != nil {
+			if err := checkName("name", name); err != nil {
 				return nil, fmt.Errorf("EstimatorNames, estimator %q: %w", est.Name, err)
 			}
 			names[i] = name

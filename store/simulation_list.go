@@ -78,7 +78,7 @@ func (s *Store) ListSimulations(ctx context.Context, q SimulationQuery) (Simulat
 		result.Total = r.Total
 	}
 	if len(rows) == 0 && page > 1 {
-		total, err := s.q.CountSimulationsOfUserByState(ctx, s.db, dbsqlc.CountSimulationsOfUserByStateParams{
+		total, err := s.q.CountSimulationsOfUserByState(ctx, s.exec(), dbsqlc.CountSimulationsOfUserByStateParams{
 			UserID: params.UserID, States: params.States,
 		})
 		if err != nil {
@@ -100,15 +100,15 @@ type (
 func (s *Store) listSimulationRows(ctx context.Context, order SimulationOrder, descending bool, p listSimulationParams) ([]listSimulationRow, error) {
 	switch {
 	case order == OrderByStartTime && descending:
-		return s.q.ListSimulationsOfUserByStartTimeDesc(ctx, s.db, p)
+		return s.q.ListSimulationsOfUserByStartTimeDesc(ctx, s.exec(), p)
 	case order == OrderByStartTime:
-		rows, err := s.q.ListSimulationsOfUserByStartTimeAsc(ctx, s.db, dbsqlc.ListSimulationsOfUserByStartTimeAscParams(p))
+		rows, err := s.q.ListSimulationsOfUserByStartTimeAsc(ctx, s.exec(), dbsqlc.ListSimulationsOfUserByStartTimeAscParams(p))
 		return convertListRows(rows, err, func(r dbsqlc.ListSimulationsOfUserByStartTimeAscRow) listSimulationRow { return listSimulationRow(r) })
 	case descending:
-		rows, err := s.q.ListSimulationsOfUserByEndTimeDesc(ctx, s.db, dbsqlc.ListSimulationsOfUserByEndTimeDescParams(p))
+		rows, err := s.q.ListSimulationsOfUserByEndTimeDesc(ctx, s.exec(), dbsqlc.ListSimulationsOfUserByEndTimeDescParams(p))
 		return convertListRows(rows, err, func(r dbsqlc.ListSimulationsOfUserByEndTimeDescRow) listSimulationRow { return listSimulationRow(r) })
 	default:
-		rows, err := s.q.ListSimulationsOfUserByEndTimeAsc(ctx, s.db, dbsqlc.ListSimulationsOfUserByEndTimeAscParams(p))
+		rows, err := s.q.ListSimulationsOfUserByEndTimeAsc(ctx, s.exec(), dbsqlc.ListSimulationsOfUserByEndTimeAscParams(p))
 		return convertListRows(rows, err, func(r dbsqlc.ListSimulationsOfUserByEndTimeAscRow) listSimulationRow { return listSimulationRow(r) })
 	}
 }
@@ -142,10 +142,11 @@ func listParams(q SimulationQuery) (listSimulationParams, int, int, error) {
 	if page < 1 {
 		return none, 0, 0, invalidf("page index %d is below 1", q.Page)
 	}
-	offset := int64(page-1) * int64(size)
-	if offset > math.MaxInt32 {
+	// Compared before multiplying, which would overflow for a huge page index and wrap to a small offset.
+	if int64(page-1) > math.MaxInt32/int64(size) {
 		return none, 0, 0, invalidf("page %d of size %d is past the last possible page", page, size)
 	}
+	offset := int64(page-1) * int64(size)
 	if q.OrderBy != OrderByStartTime && q.OrderBy != OrderByEndTime {
 		return none, 0, 0, invalidf("unknown sort key %d", q.OrderBy)
 	}

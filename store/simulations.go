@@ -42,7 +42,7 @@ type BatchSimulation struct {
 // ErrNotFound for another user's simulation, as for a missing one.
 func (s *Store) GetSimulation(ctx context.Context, id int32, opts ...ReadOption) (Simulation, error) {
 	o := newReadOptions(opts)
-	row, err := s.q.GetSimulationByID(ctx, s.db, dbsqlc.GetSimulationByIDParams{ID: id, OwnerID: o.ownerID})
+	row, err := s.q.GetSimulationByID(ctx, s.exec(), dbsqlc.GetSimulationByIDParams{ID: id, OwnerID: o.ownerID})
 	if err != nil {
 		return Simulation{}, notFoundOr(mapError(err), "simulation %d", id)
 	}
@@ -50,10 +50,14 @@ func (s *Store) GetSimulation(ctx context.Context, id int32, opts ...ReadOption)
 }
 
 // GetSimulationByJobID returns the simulation with the given job id, with its variant, in one query. With
-// OwnedBy it returns ErrNotFound for another user's simulation, as for a missing one.
+// OwnedBy it returns ErrNotFound for another user's simulation, as for a missing one. A job id no simulation
+// can have (empty, over MaxNameBytes, not UTF-8, with a NUL byte) gives ErrInvalid without a round trip.
 func (s *Store) GetSimulationByJobID(ctx context.Context, jobID string, opts ...ReadOption) (Simulation, error) {
+	if err := checkName("job id", jobID); err != nil {
+		return Simulation{}, err
+	}
 	o := newReadOptions(opts)
-	row, err := s.q.GetSimulationByJobID(ctx, s.db, dbsqlc.GetSimulationByJobIDParams{JobID: jobID, OwnerID: o.ownerID})
+	row, err := s.q.GetSimulationByJobID(ctx, s.exec(), dbsqlc.GetSimulationByJobIDParams{JobID: jobID, OwnerID: o.ownerID})
 	if err != nil {
 		return Simulation{}, notFoundOr(mapError(err), "simulation %q", jobID)
 	}

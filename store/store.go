@@ -105,10 +105,29 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
 // now returns the current time from the Store's clock, truncated to PostgreSQL's microsecond precision so
 // that what a method returns equals what a later read returns.
-func (s *Store) now() time.Time { return s.cfg.clock().Truncate(time.Microsecond) }
+func (s *Store) now() time.Time { return s.config().clock().Truncate(time.Microsecond) }
 
 // codec returns the blob codec the Store encodes and decodes compressed_data with.
-func (s *Store) codec() compress.Codec { return s.cfg.codec }
+func (s *Store) codec() compress.Codec { return s.config().codec }
+
+// exec returns the executor statements run on: the pool, the transaction of InTx, or, for a nil Store or a
+// zero Store{} (which no constructor returns, but a struct field or a forgotten assignment can hold), one that
+// fails every statement with ErrClosed, so that such a Store answers with an error rather than a panic.
+func (s *Store) exec() executor {
+	if s == nil || s.db == nil {
+		return closedExecutor{}
+	}
+	return s.db
+}
+
+// config returns the Store's configuration, the defaults for a nil Store.
+func (s *Store) config() *config {
+	if s == nil || s.cfg.clock == nil { // nil, or a zero Store{}
+		defaults := newConfig(nil)
+		return &defaults
+	}
+	return &s.cfg
+}
 
 // isClosedPool reports whether err says the pool was closed, so it can be mapped to ErrClosed.
 func isClosedPool(err error) bool { return errors.Is(err, puddle.ErrClosedPool) }

@@ -31,7 +31,12 @@ func ReadOnly() TxOption {
 // database that cannot be repeated. The last error is returned when every attempt fails. Called on the Store of
 // an enclosing InTx, InTx joins that transaction: fn runs once and the outer call decides commit or rollback.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error, opts ...TxOption) error {
-	if s.inTx {
+	switch {
+	case fn == nil:
+		return invalidf("InTx without a function")
+	case s == nil || (!s.inTx && s.pool == nil):
+		return ErrClosed
+	case s.inTx:
 		return fn(s)
 	}
 	var txOpts pgx.TxOptions

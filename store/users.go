@@ -110,7 +110,7 @@ func (s *Store) CreatePasswordUser(ctx context.Context, username, password strin
 	if err != nil {
 		return User{}, fmt.Errorf("yapstore: hash password: %w", err)
 	}
-	row, err := s.q.CreatePasswordUser(ctx, s.db, dbsqlc.CreatePasswordUserParams{Username: username, PasswordHash: hash})
+	row, err := s.q.CreatePasswordUser(ctx, s.exec(), dbsqlc.CreatePasswordUserParams{Username: username, PasswordHash: hash})
 	if err != nil {
 		return User{}, mapError(err)
 	}
@@ -131,7 +131,7 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (Us
 	if checkUsername(username) != nil || !utf8.ValidString(password) {
 		return User{}, ErrBadCredentials
 	}
-	row, err := s.q.GetUserByName(ctx, s.db, dbsqlc.GetUserByNameParams{Username: username, AuthProvider: string(ProviderPassword)})
+	row, err := s.q.GetUserByName(ctx, s.exec(), dbsqlc.GetUserByNameParams{Username: username, AuthProvider: string(ProviderPassword)})
 	if err != nil {
 		err = mapError(err)
 		if errors.Is(err, ErrNotFound) {
@@ -153,7 +153,7 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (Us
 	}
 	if passhash.NeedsRehash(user.Password.hash) {
 		if fresh, err := passhash.Hash(password); err == nil {
-			n, err := s.q.ReplacePasswordHash(ctx, s.db, dbsqlc.ReplacePasswordHashParams{ID: user.ID, OldHash: user.Password.hash, NewHash: fresh})
+			n, err := s.q.ReplacePasswordHash(ctx, s.exec(), dbsqlc.ReplacePasswordHashParams{ID: user.ID, OldHash: user.Password.hash, NewHash: fresh})
 			if err == nil && n == 1 {
 				user.Password.hash = fresh
 			}
@@ -173,7 +173,7 @@ func (s *Store) ChangePassword(ctx context.Context, userID int32, password strin
 	if err != nil {
 		return fmt.Errorf("yapstore: hash password: %w", err)
 	}
-	n, err := s.q.UpdatePasswordHash(ctx, s.db, dbsqlc.UpdatePasswordHashParams{ID: userID, PasswordHash: hash})
+	n, err := s.q.UpdatePasswordHash(ctx, s.exec(), dbsqlc.UpdatePasswordHashParams{ID: userID, PasswordHash: hash})
 	if err != nil {
 		return mapError(err)
 	}
@@ -193,7 +193,7 @@ func (s *Store) UpsertSSOUser(ctx context.Context, username string, cert, privat
 	if err := checkTextFields(cert, privateKey); err != nil {
 		return User{}, false, err
 	}
-	row, err := s.q.UpsertSSOUser(ctx, s.db, dbsqlc.UpsertSSOUserParams{Username: username, Cert: cert, PrivateKey: privateKey})
+	row, err := s.q.UpsertSSOUser(ctx, s.exec(), dbsqlc.UpsertSSOUserParams{Username: username, Cert: cert, PrivateKey: privateKey})
 	if err != nil {
 		return User{}, false, mapError(err)
 	}
@@ -203,7 +203,7 @@ func (s *Store) UpsertSSOUser(ctx context.Context, username string, cert, privat
 
 // GetUser returns the user with id id, with its variant. It returns ErrNotFound when there is none.
 func (s *Store) GetUser(ctx context.Context, id int32) (User, error) {
-	row, err := s.q.GetUserByID(ctx, s.db, id)
+	row, err := s.q.GetUserByID(ctx, s.exec(), id)
 	if err != nil {
 		return User{}, notFoundOr(mapError(err), "user %d", id)
 	}
@@ -211,12 +211,16 @@ func (s *Store) GetUser(ctx context.Context, id int32) (User, error) {
 }
 
 // GetUserByName returns the user with the given username and provider. It returns ErrInvalid for an unknown
-// provider and ErrNotFound when there is no such user.
+// provider or a username no user can have (see checkUsername), without a round trip, and ErrNotFound when
+// there is no such user.
 func (s *Store) GetUserByName(ctx context.Context, username string, provider AuthProvider) (User, error) {
 	if !provider.Valid() {
 		return User{}, invalidf("unknown auth provider %q", provider)
 	}
-	row, err := s.q.GetUserByName(ctx, s.db, dbsqlc.GetUserByNameParams{Username: username, AuthProvider: string(provider)})
+	if err := checkUsername(username); err != nil {
+		return User{}, err
+	}
+	row, err := s.q.GetUserByName(ctx, s.exec(), dbsqlc.GetUserByNameParams{Username: username, AuthProvider: string(provider)})
 	if err != nil {
 		return User{}, notFoundOr(mapError(err), "user %q (%s)", username, provider)
 	}
@@ -229,7 +233,7 @@ func (s *Store) ListUsers(ctx context.Context, provider AuthProvider) ([]User, e
 	if provider != "" && !provider.Valid() {
 		return nil, invalidf("unknown auth provider %q", provider)
 	}
-	rows, err := s.q.ListUsers(ctx, s.db, string(provider))
+	rows, err := s.q.ListUsers(ctx, s.exec(), string(provider))
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -261,9 +265,9 @@ func (s *Store) DeleteUser(ctx context.Context, id int32, opts ...DeleteUserOpti
 		err error
 	)
 	if o.withSimulations {
-		n, err = s.q.DeleteUserWithSimulations(ctx, s.db, id)
+		n, err = s.q.DeleteUserWithSimulations(ctx, s.exec(), id)
 	} else {
-		n, err = s.q.DeleteUser(ctx, s.db, id)
+		n, err = s.q.DeleteUser(ctx, s.exec(), id)
 	}
 	if err != nil {
 		err = mapDeleteError(err)
@@ -283,7 +287,7 @@ func (s *Store) DeleteUser(ctx context.Context, id int32, opts ...DeleteUserOpti
 // transaction the failed statement has aborted it, so the count is left out there.
 func (s *Store) stillOwnsError(ctx context.Context, id int32, ce *ConstraintError) error {
 	if !s.inTx {
-		if count, err := s.q.CountSimulationsOfUser(ctx, s.db, &id); err == nil {
+		if count, err := s.q.CountSimulationsOfUser(ctx, s.exec(), &id); err == nil {
 			return fmt.Errorf("yapstore: user %d owns %d simulations; delete them first or pass DeleteOwnedSimulations: %w", id, count, ce)
 		}
 	}
@@ -319,10 +323,7 @@ func userFromRow(r userRow) (User, error) {
 
 // checkUsername refuses a username the database cannot store or the platform cannot use.
 func checkUsername(username string) error {
-	if username == "" {
-		return invalidf("empty username")
-	}
-	return checkTextFields(&username)
+	return checkName("username", username)
 }
 
 // checkPassword refuses passwords that cannot be hashed unambiguously: empty ones, invalid UTF-8 (Werkzeug
