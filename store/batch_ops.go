@@ -21,7 +21,7 @@ func (b *Batch) SubmitDirect(sub DirectSubmission) *QueuedSubmission {
 	q := &QueuedSubmission{JobID: params.JobID}
 	enqueue(b, "SubmitDirect", &q.Queued, err,
 		func(db dbsqlc.DBTX) (dbsqlc.SubmitDirectSimulationRow, error) {
-			return b.s.q.SubmitDirectSimulation(context.Background(), db, params)
+			return queries.SubmitDirectSimulation(context.Background(), db, params)
 		},
 		func(row dbsqlc.SubmitDirectSimulationRow, err error) (Simulation, error) {
 			return submittedDirect(row, err, len(sub.Tasks))
@@ -36,7 +36,7 @@ func (b *Batch) SubmitBatch(sub BatchSubmission) *QueuedSubmission {
 	q := &QueuedSubmission{JobID: params.JobID}
 	enqueue(b, "SubmitBatch", &q.Queued, err,
 		func(db dbsqlc.DBTX) (dbsqlc.SubmitBatchSimulationRow, error) {
-			return b.s.q.SubmitBatchSimulation(context.Background(), db, params)
+			return queries.SubmitBatchSimulation(context.Background(), db, params)
 		},
 		func(row dbsqlc.SubmitBatchSimulationRow, err error) (Simulation, error) {
 			return submittedBatch(row, err, len(sub.Tasks))
@@ -68,7 +68,7 @@ func (b *Batch) queueSimulationUpdate(name string, params dbsqlc.UpdateSimulatio
 	q := &Queued[UpdatedSimulation]{}
 	enqueue(b, name, q, prepared,
 		func(db dbsqlc.DBTX) (dbsqlc.UpdateSimulationStateRow, error) {
-			return b.s.q.UpdateSimulationState(context.Background(), db, params)
+			return queries.UpdateSimulationState(context.Background(), db, params)
 		},
 		func(row dbsqlc.UpdateSimulationStateRow, err error) (UpdatedSimulation, error) {
 			return simulationUpdated(row, err, format, args...)
@@ -85,7 +85,7 @@ func (b *Batch) UpdateTaskProgress(simulationID, number int32, u TaskUpdate) *Qu
 	q := &Queued[UpdatedTask]{}
 	enqueue(b, "UpdateTaskProgress", q, err,
 		func(db dbsqlc.DBTX) (dbsqlc.UpdateTaskProgressRow, error) {
-			return b.s.q.UpdateTaskProgress(context.Background(), db, params)
+			return queries.UpdateTaskProgress(context.Background(), db, params)
 		},
 		func(row dbsqlc.UpdateTaskProgressRow, err error) (UpdatedTask, error) {
 			return taskUpdated(row, err, simulationID, number)

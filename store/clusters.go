@@ -21,7 +21,7 @@ func (s *Store) CreateCluster(ctx context.Context, name string) (Cluster, error)
 	if strings.TrimSpace(name) == "" {
 		return Cluster{}, invalidf("blank cluster name")
 	}
-	row, err := s.q.CreateCluster(ctx, s.exec(), name)
+	row, err := queries.CreateCluster(ctx, s.exec(), name)
 	if err != nil {
 		return Cluster{}, mapError(err)
 	}
@@ -30,7 +30,7 @@ func (s *Store) CreateCluster(ctx context.Context, name string) (Cluster, error)
 
 // GetCluster returns the cluster with id id, or ErrNotFound.
 func (s *Store) GetCluster(ctx context.Context, id int32) (Cluster, error) {
-	row, err := s.q.GetCluster(ctx, s.exec(), id)
+	row, err := queries.GetCluster(ctx, s.exec(), id)
 	if err != nil {
 		return Cluster{}, notFoundOr(mapError(err), "cluster %d", id)
 	}
@@ -43,7 +43,7 @@ func (s *Store) GetClusterByName(ctx context.Context, name string) (Cluster, err
 	if err := checkName("cluster name", name); err != nil {
 		return Cluster{}, err
 	}
-	row, err := s.q.GetClusterByName(ctx, s.exec(), name)
+	row, err := queries.GetClusterByName(ctx, s.exec(), name)
 	if err != nil {
 		return Cluster{}, notFoundOr(mapError(err), "cluster %q", name)
 	}
@@ -52,7 +52,7 @@ func (s *Store) GetClusterByName(ctx context.Context, name string) (Cluster, err
 
 // ListClusters returns every cluster ordered by name. An empty database gives an empty slice.
 func (s *Store) ListClusters(ctx context.Context) ([]Cluster, error) {
-	rows, err := s.q.ListClusters(ctx, s.exec())
+	rows, err := queries.ListClusters(ctx, s.exec())
 	if err != nil {
 		return nil, mapError(err)
 	}

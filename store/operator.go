@@ -15,7 +15,7 @@ import (
 // by page with ListSimulations. An empty database gives an empty slice. A simulation whose variant row is
 // missing gives an error matching ErrMissingVariant.
 func (s *Store) ListAllSimulations(ctx context.Context, userID *int32) ([]Simulation, error) {
-	rows, err := s.q.ListSimulations(ctx, s.exec(), userID)
+	rows, err := queries.ListSimulations(ctx, s.exec(), userID)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -32,7 +32,7 @@ func (s *Store) ListTasksOfSimulations(ctx context.Context, simulationIDs []int3
 	if len(simulationIDs) == 0 {
 		return []Task{}, nil
 	}
-	rows, err := s.q.ListTasksOfSimulations(ctx, s.exec(), simulationIDs)
+	rows, err := queries.ListTasksOfSimulations(ctx, s.exec(), simulationIDs)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -45,7 +45,7 @@ func (s *Store) ListTasksOfSimulations(ctx context.Context, simulationIDs []int3
 // variant row, and nothing else: tasks with the same number in other simulations are untouched. It does not
 // change the simulation's state. It returns ErrNotFound when that simulation has no such task.
 func (s *Store) DeleteTask(ctx context.Context, simulationID, number int32) error {
-	n, err := s.q.DeleteTask(ctx, s.exec(), dbsqlc.DeleteTaskParams{SimulationID: &simulationID, TaskID: number})
+	n, err := queries.DeleteTask(ctx, s.exec(), dbsqlc.DeleteTaskParams{SimulationID: &simulationID, TaskID: number})
 	if err != nil {
 		return mapDeleteError(err)
 	}

@@ -173,7 +173,7 @@ func (s *Store) getResults(ctx context.Context, jobID string, name *string, opts
 		return nil, err
 	}
 	ro := newReadOptions(opts)
-	rows, err := s.q.GetResultsOfJob(ctx, s.exec(), dbsqlc.GetResultsOfJobParams{
+	rows, err := queries.GetResultsOfJob(ctx, s.exec(), dbsqlc.GetResultsOfJobParams{
 		JobID: jobID, OwnerID: ro.ownerID, EstimatorName: name,
 	})
 	if err != nil {
@@ -274,7 +274,7 @@ func (s *Store) GetPages(ctx context.Context, jobID, name string, numbers []int3
 		}
 	}
 	ro := newReadOptions(opts)
-	rows, err := s.q.ListPagesOfJob(ctx, s.exec(), dbsqlc.ListPagesOfJobParams{
+	rows, err := queries.ListPagesOfJob(ctx, s.exec(), dbsqlc.ListPagesOfJobParams{
 		JobID: jobID, OwnerID: ro.ownerID, EstimatorName: name, PageNumbers: numbers,
 	})
 	if err != nil {
@@ -328,7 +328,7 @@ func (s *Store) ListPageInfo(ctx context.Context, jobID string, opts ...ReadOpti
 		return nil, err
 	}
 	ro := newReadOptions(opts)
-	rows, err := s.q.ListPageInfoOfJob(ctx, s.exec(), dbsqlc.ListPageInfoOfJobParams{JobID: jobID, OwnerID: ro.ownerID})
+	rows, err := queries.ListPageInfoOfJob(ctx, s.exec(), dbsqlc.ListPageInfoOfJobParams{JobID: jobID, OwnerID: ro.ownerID})
 	if err != nil {
 		return nil, mapError(err)
 	}

@@ -183,7 +183,7 @@ func (s *Store) saveResults(ctx context.Context, simulationID int32, estimators 
 		params.PageData = append(params.PageData, job.blob)
 	}
 
-	row, err := s.q.SaveResults(ctx, s.exec(), params)
+	row, err := queries.SaveResults(ctx, s.exec(), params)
 	if err != nil {
 		return SavedResults{}, mapError(err)
 	}

@@ -78,7 +78,7 @@ func (s *Store) ListSimulations(ctx context.Context, q SimulationQuery) (Simulat
 		result.Total = r.Total
 	}
 	if len(rows) == 0 && page > 1 {
-		total, err := s.q.CountSimulationsOfUserByState(ctx, s.exec(), dbsqlc.CountSimulationsOfUserByStateParams{
+		total, err := queries.CountSimulationsOfUserByState(ctx, s.exec(), dbsqlc.CountSimulationsOfUserByStateParams{
 			UserID: params.UserID, States: params.States,
 		})
 		if err != nil {
@@ -100,15 +100,15 @@ type (
 func (s *Store) listSimulationRows(ctx context.Context, order SimulationOrder, descending bool, p listSimulationParams) ([]listSimulationRow, error) {
 	switch {
 	case order == OrderByStartTime && descending:
-		return s.q.ListSimulationsOfUserByStartTimeDesc(ctx, s.exec(), p)
+		return queries.ListSimulationsOfUserByStartTimeDesc(ctx, s.exec(), p)
 	case order == OrderByStartTime:
-		rows, err := s.q.ListSimulationsOfUserByStartTimeAsc(ctx, s.exec(), dbsqlc.ListSimulationsOfUserByStartTimeAscParams(p))
+		rows, err := queries.ListSimulationsOfUserByStartTimeAsc(ctx, s.exec(), dbsqlc.ListSimulationsOfUserByStartTimeAscParams(p))
 		return convertListRows(rows, err, func(r dbsqlc.ListSimulationsOfUserByStartTimeAscRow) listSimulationRow { return listSimulationRow(r) })
 	case descending:
-		rows, err := s.q.ListSimulationsOfUserByEndTimeDesc(ctx, s.exec(), dbsqlc.ListSimulationsOfUserByEndTimeDescParams(p))
+		rows, err := queries.ListSimulationsOfUserByEndTimeDesc(ctx, s.exec(), dbsqlc.ListSimulationsOfUserByEndTimeDescParams(p))
 		return convertListRows(rows, err, func(r dbsqlc.ListSimulationsOfUserByEndTimeDescRow) listSimulationRow { return listSimulationRow(r) })
 	default:
-		rows, err := s.q.ListSimulationsOfUserByEndTimeAsc(ctx, s.exec(), dbsqlc.ListSimulationsOfUserByEndTimeAscParams(p))
+		rows, err := queries.ListSimulationsOfUserByEndTimeAsc(ctx, s.exec(), dbsqlc.ListSimulationsOfUserByEndTimeAscParams(p))
 		return convertListRows(rows, err, func(r dbsqlc.ListSimulationsOfUserByEndTimeAscRow) listSimulationRow { return listSimulationRow(r) })
 	}
 }

@@ -29,7 +29,7 @@ func (s *Store) UpdateSimulation(ctx context.Context, id int32, u SimulationUpda
 	if err != nil {
 		return Simulation{}, false, err
 	}
-	row, err := s.q.UpdateSimulationState(ctx, s.exec(), params)
+	row, err := queries.UpdateSimulationState(ctx, s.exec(), params)
 	updated, err := simulationUpdated(row, err, "simulation %d", id)
 	return updated.Simulation, updated.Applied, err
 }
@@ -42,7 +42,7 @@ func (s *Store) UpdateSimulationByJobID(ctx context.Context, jobID string, u Sim
 	if err != nil {
 		return Simulation{}, false, err
 	}
-	row, err := s.q.UpdateSimulationState(ctx, s.exec(), params)
+	row, err := queries.UpdateSimulationState(ctx, s.exec(), params)
 	updated, err := simulationUpdated(row, err, "simulation %q", jobID)
 	return updated.Simulation, updated.Applied, err
 }
@@ -117,7 +117,7 @@ type Cancellation struct {
 // tasks' estimated time is cleared. A simulation already in a terminal state is left unchanged (Applied is
 // false). It returns ErrNotFound when there is no such simulation.
 func (s *Store) CancelSimulation(ctx context.Context, id int32) (Cancellation, error) {
-	row, err := s.q.CancelSimulation(ctx, s.exec(), dbsqlc.CancelSimulationParams{ID: id, Now: s.now()})
+	row, err := queries.CancelSimulation(ctx, s.exec(), dbsqlc.CancelSimulationParams{ID: id, Now: s.now()})
 	if err != nil {
 		return Cancellation{}, notFoundOr(mapError(err), "simulation %d", id)
 	}
@@ -143,7 +143,7 @@ func (s *Store) DeleteSimulation(ctx context.Context, id int32, opts ...DeleteSi
 	for _, opt := range opts {
 		opt(&o)
 	}
-	row, err := s.q.DeleteSimulation(ctx, s.exec(), dbsqlc.DeleteSimulationParams{ID: id, Force: o.force})
+	row, err := queries.DeleteSimulation(ctx, s.exec(), dbsqlc.DeleteSimulationParams{ID: id, Force: o.force})
 	if err != nil {
 		return notFoundOr(mapDeleteError(err), "simulation %d", id)
 	}

@@ -42,7 +42,7 @@ type BatchSimulation struct {
 // ErrNotFound for another user's simulation, as for a missing one.
 func (s *Store) GetSimulation(ctx context.Context, id int32, opts ...ReadOption) (Simulation, error) {
 	o := newReadOptions(opts)
-	row, err := s.q.GetSimulationByID(ctx, s.exec(), dbsqlc.GetSimulationByIDParams{ID: id, OwnerID: o.ownerID})
+	row, err := queries.GetSimulationByID(ctx, s.exec(), dbsqlc.GetSimulationByIDParams{ID: id, OwnerID: o.ownerID})
 	if err != nil {
 		return Simulation{}, notFoundOr(mapError(err), "simulation %d", id)
 	}
@@ -57,7 +57,7 @@ func (s *Store) GetSimulationByJobID(ctx context.Context, jobID string, opts ...
 		return Simulation{}, err
 	}
 	o := newReadOptions(opts)
-	row, err := s.q.GetSimulationByJobID(ctx, s.exec(), dbsqlc.GetSimulationByJobIDParams{JobID: jobID, OwnerID: o.ownerID})
+	row, err := queries.GetSimulationByJobID(ctx, s.exec(), dbsqlc.GetSimulationByJobIDParams{JobID: jobID, OwnerID: o.ownerID})
 	if err != nil {
 		return Simulation{}, notFoundOr(mapError(err), "simulation %q", jobID)
 	}

@@ -15,6 +15,10 @@ import (
 	"github.com/yapstore/yapstore/store/internal/dbsqlc"
 )
 
+// queries are sqlc's generated statements. They hold no state (every method takes the executor), so one value
+// serves every Store and transaction.
+var queries dbsqlc.Queries
+
 // executor is what every method runs its statements on: the pool, or the transaction of InTx.
 type executor interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
@@ -31,7 +35,6 @@ type Store struct {
 	pool    *pgxpool.Pool // nil inside a transaction
 	ownPool bool          // Close closes pool: Open created it
 	inTx    bool
-	q       *dbsqlc.Queries
 	cfg     config
 }
 
@@ -89,19 +92,25 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error
 }
 
 func newStore(pool *pgxpool.Pool, cfg config) *Store {
-	return &Store{db: pool, pool: pool, q: dbsqlc.New(), cfg: cfg}
+	return &Store{db: pool, pool: pool, cfg: cfg}
 }
 
 // Close closes the pool if Open created it, waiting for connections in use to be returned. It does nothing on
 // a Store made by New or handed out by InTx.
 func (s *Store) Close() {
-	if s.ownPool && s.pool != nil {
+	if s != nil && s.ownPool && s.pool != nil {
 		s.pool.Close()
 	}
 }
 
-// Pool returns the connection pool under the Store, or nil for the Store that InTx hands to its function.
-func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+// Pool returns the connection pool under the Store, or nil for the Store that InTx hands to its function (and
+// for a nil Store).
+func (s *Store) Pool() *pgxpool.Pool {
+	if s == nil {
+		return nil
+	}
+	return s.pool
+}
 
 // now returns the current time from the Store's clock, truncated to PostgreSQL's microsecond precision so
 // that what a method returns equals what a later read returns.

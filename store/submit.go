@@ -71,7 +71,7 @@ func (s *Store) SubmitDirect(ctx context.Context, sub DirectSubmission) (Simulat
 	if err != nil {
 		return Simulation{}, err
 	}
-	row, err := s.q.SubmitDirectSimulation(ctx, s.exec(), params)
+	row, err := queries.SubmitDirectSimulation(ctx, s.exec(), params)
 	return submittedDirect(row, err, len(sub.Tasks))
 }
 
@@ -136,7 +136,7 @@ func (s *Store) SubmitBatch(ctx context.Context, sub BatchSubmission) (Simulatio
 	if err != nil {
 		return Simulation{}, err
 	}
-	row, err := s.q.SubmitBatchSimulation(ctx, s.exec(), params)
+	row, err := queries.SubmitBatchSimulation(ctx, s.exec(), params)
 	return submittedBatch(row, err, len(sub.Tasks))
 }
 

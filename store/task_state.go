@@ -11,7 +11,7 @@ import (
 // changes nothing: pass the result to UpdateSimulation to record it. It returns ErrNotFound when there is no
 // such simulation.
 func (s *Store) SimulationStateFromTasks(ctx context.Context, simulationID int32) (State, error) {
-	rows, err := s.q.SimulationTaskSummary(ctx, s.exec(), simulationID)
+	rows, err := queries.SimulationTaskSummary(ctx, s.exec(), simulationID)
 	if err != nil {
 		return "", mapError(err)
 	}

@@ -36,7 +36,7 @@ type BatchTask struct{}
 
 // GetTask returns task number of the simulation with id simulationID, or ErrNotFound.
 func (s *Store) GetTask(ctx context.Context, simulationID, number int32) (Task, error) {
-	row, err := s.q.GetTask(ctx, s.exec(), dbsqlc.GetTaskParams{SimulationID: &simulationID, TaskID: number})
+	row, err := queries.GetTask(ctx, s.exec(), dbsqlc.GetTaskParams{SimulationID: &simulationID, TaskID: number})
 	if err != nil {
 		return Task{}, notFoundOr(mapError(err), "task %d of simulation %d", number, simulationID)
 	}
@@ -51,7 +51,7 @@ func (s *Store) ListTasks(ctx context.Context, simulationID int32, states ...Sta
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.q.ListTasks(ctx, s.exec(), dbsqlc.ListTasksParams{SimulationID: &simulationID, States: filter})
+	rows, err := queries.ListTasks(ctx, s.exec(), dbsqlc.ListTasksParams{SimulationID: &simulationID, States: filter})
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -81,7 +81,7 @@ func (s *Store) UpdateTaskProgress(ctx context.Context, simulationID, number int
 	if err != nil {
 		return Task{}, false, err
 	}
-	row, err := s.q.UpdateTaskProgress(ctx, s.exec(), params)
+	row, err := queries.UpdateTaskProgress(ctx, s.exec(), params)
 	updated, err := taskUpdated(row, err, simulationID, number)
 	return updated.Task, updated.Applied, err
 }
@@ -151,7 +151,7 @@ func (s *Store) ReportTaskProgress(ctx context.Context, simulationID, number int
 	if err != nil {
 		return false, err
 	}
-	updated, err := s.q.ReportTaskProgress(ctx, s.exec(), dbsqlc.ReportTaskProgressParams{
+	updated, err := queries.ReportTaskProgress(ctx, s.exec(), dbsqlc.ReportTaskProgressParams{
 		SimulationID:       &simulationID,
 		TaskID:             number,
 		RequestedPrimaries: u.RequestedPrimaries,

@@ -67,7 +67,7 @@ func (s *Store) runTx(ctx context.Context, txOpts pgx.TxOptions, fn func(tx *Sto
 			_ = tx.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
-	inner := &Store{db: tx, inTx: true, q: s.q, cfg: s.cfg}
+	inner := &Store{db: tx, inTx: true, cfg: s.cfg}
 	if err := fn(inner); err != nil {
 		return err
 	}

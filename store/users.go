@@ -110,7 +110,7 @@ func (s *Store) CreatePasswordUser(ctx context.Context, username, password strin
 	if err != nil {
 		return User{}, fmt.Errorf("yapstore: hash password: %w", err)
 	}
-	row, err := s.q.CreatePasswordUser(ctx, s.exec(), dbsqlc.CreatePasswordUserParams{Username: username, PasswordHash: hash})
+	row, err := queries.CreatePasswordUser(ctx, s.exec(), dbsqlc.CreatePasswordUserParams{Username: username, PasswordHash: hash})
 	if err != nil {
 		return User{}, mapError(err)
 	}
@@ -131,7 +131,7 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (Us
 	if checkUsername(username) != nil || !utf8.ValidString(password) {
 		return User{}, ErrBadCredentials
 	}
-	row, err := s.q.GetUserByName(ctx, s.exec(), dbsqlc.GetUserByNameParams{Username: username, AuthProvider: string(ProviderPassword)})
+	row, err := queries.GetUserByName(ctx, s.exec(), dbsqlc.GetUserByNameParams{Username: username, AuthProvider: string(ProviderPassword)})
 	if err != nil {
 		err = mapError(err)
 		if errors.Is(err, ErrNotFound) {
@@ -153,7 +153,7 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (Us
 	}
 	if passhash.NeedsRehash(user.Password.hash) {
 		if fresh, err := passhash.Hash(password); err == nil {
-			n, err := s.q.ReplacePasswordHash(ctx, s.exec(), dbsqlc.ReplacePasswordHashParams{ID: user.ID, OldHash: user.Password.hash, NewHash: fresh})
+			n, err := queries.ReplacePasswordHash(ctx, s.exec(), dbsqlc.ReplacePasswordHashParams{ID: user.ID, OldHash: user.Password.hash, NewHash: fresh})
 			if err == nil && n == 1 {
 				user.Password.hash = fresh
 			}
@@ -173,7 +173,7 @@ func (s *Store) ChangePassword(ctx context.Context, userID int32, password strin
 	if err != nil {
 		return fmt.Errorf("yapstore: hash password: %w", err)
 	}
-	n, err := s.q.UpdatePasswordHash(ctx, s.exec(), dbsqlc.UpdatePasswordHashParams{ID: userID, PasswordHash: hash})
+	n, err := queries.UpdatePasswordHash(ctx, s.exec(), dbsqlc.UpdatePasswordHashParams{ID: userID, PasswordHash: hash})
 	if err != nil {
 		return mapError(err)
 	}
@@ -193,7 +193,7 @@ func (s *Store) UpsertSSOUser(ctx context.Context, username string, cert, privat
 	if err := checkTextFields(cert, privateKey); err != nil {
 		return User{}, false, err
 	}
-	row, err := s.q.UpsertSSOUser(ctx, s.exec(), dbsqlc.UpsertSSOUserParams{Username: username, Cert: cert, PrivateKey: privateKey})
+	row, err := queries.UpsertSSOUser(ctx, s.exec(), dbsqlc.UpsertSSOUserParams{Username: username, Cert: cert, PrivateKey: privateKey})
 	if err != nil {
 		return User{}, false, mapError(err)
 	}
@@ -203,7 +203,7 @@ func (s *Store) UpsertSSOUser(ctx context.Context, username string, cert, privat
 
 // GetUser returns the user with id id, with its variant. It returns ErrNotFound when there is none.
 func (s *Store) GetUser(ctx context.Context, id int32) (User, error) {
-	row, err := s.q.GetUserByID(ctx, s.exec(), id)
+	row, err := queries.GetUserByID(ctx, s.exec(), id)
 	if err != nil {
 		return User{}, notFoundOr(mapError(err), "user %d", id)
 	}
@@ -220,7 +220,7 @@ func (s *Store) GetUserByName(ctx context.Context, username string, provider Aut
 	if err := checkUsername(username); err != nil {
 		return User{}, err
 	}
-	row, err := s.q.GetUserByName(ctx, s.exec(), dbsqlc.GetUserByNameParams{Username: username, AuthProvider: string(provider)})
+	row, err := queries.GetUserByName(ctx, s.exec(), dbsqlc.GetUserByNameParams{Username: username, AuthProvider: string(provider)})
 	if err != nil {
 		return User{}, notFoundOr(mapError(err), "user %q (%s)", username, provider)
 	}
@@ -233,7 +233,7 @@ func (s *Store) ListUsers(ctx context.Context, provider AuthProvider) ([]User, e
 	if provider != "" && !provider.Valid() {
 		return nil, invalidf("unknown auth provider %q", provider)
 	}
-	rows, err := s.q.ListUsers(ctx, s.exec(), string(provider))
+	rows, err := queries.ListUsers(ctx, s.exec(), string(provider))
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -265,9 +265,9 @@ func (s *Store) DeleteUser(ctx context.Context, id int32, opts ...DeleteUserOpti
 		err error
 	)
 	if o.withSimulations {
-		n, err = s.q.DeleteUserWithSimulations(ctx, s.exec(), id)
+		n, err = queries.DeleteUserWithSimulations(ctx, s.exec(), id)
 	} else {
-		n, err = s.q.DeleteUser(ctx, s.exec(), id)
+		n, err = queries.DeleteUser(ctx, s.exec(), id)
 	}
 	if err != nil {
 		err = mapDeleteError(err)
@@ -287,7 +287,7 @@ func (s *Store) DeleteUser(ctx context.Context, id int32, opts ...DeleteUserOpti
 // transaction the failed statement has aborted it, so the count is left out there.
 func (s *Store) stillOwnsError(ctx context.Context, id int32, ce *ConstraintError) error {
 	if !s.inTx {
-		if count, err := s.q.CountSimulationsOfUser(ctx, s.exec(), &id); err == nil {
+		if count, err := queries.CountSimulationsOfUser(ctx, s.exec(), &id); err == nil {
 			return fmt.Errorf("yapstore: user %d owns %d simulations; delete them first or pass DeleteOwnedSimulations: %w", id, count, ce)
 		}
 	}
