@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"unicode/utf8"
 
@@ -67,6 +69,16 @@ func (a PasswordAccount) String() string { return "password account (" + a.Metho
 // GoString is String, so that %#v does not print the hash either.
 func (a PasswordAccount) GoString() string { return a.String() }
 
+// MarshalJSON writes the account as {"method": "<hashing method>"}: the hash itself never leaves the package.
+func (a PasswordAccount) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Method string `json:"method"`
+	}{a.Method()})
+}
+
+// LogValue is String, so that log/slog (whatever its handler) never prints the hash.
+func (a PasswordAccount) LogValue() slog.Value { return slog.StringValue(a.String()) }
+
 // SSOAccount is the variant of a user who signs in through single sign-on (Keycloak). Cert and PrivateKey are
 // the user's certificate and key for the HPC clusters, when known.
 type SSOAccount struct {
@@ -78,6 +90,18 @@ type SSOAccount struct {
 func (a SSOAccount) String() string {
 	return fmt.Sprintf("single-sign-on account (cert: %s, private key: %s)", present(a.Cert), present(a.PrivateKey))
 }
+
+// MarshalJSON writes the account as {"has_cert": bool, "has_private_key": bool}: neither the certificate nor
+// the key is ever marshalled. A service that must hand them to a cluster reads the fields themselves.
+func (a SSOAccount) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		HasCert       bool `json:"has_cert"`
+		HasPrivateKey bool `json:"has_private_key"`
+	}{a.Cert != nil, a.PrivateKey != nil})
+}
+
+// LogValue is String, so that log/slog (whatever its handler) prints neither the certificate nor the key.
+func (a SSOAccount) LogValue() slog.Value { return slog.StringValue(a.String()) }
 
 // GoString is String, so that %#v does not print the key either.
 func (a SSOAccount) GoString() string { return a.String() }

@@ -1,9 +1,11 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -420,3 +422,38 @@ print(json.dumps([werkzeug(m, "Ab3dEf6hIj9kLm0n", p) for m, p in cases]))`
 		assert.NotContains(t, err.Error(), hash, "the error never carries the stored hash")
 	}
 }
+
+// TestUserNeverMarshalsSecrets marshals users with encoding/json, logs them with slog's JSON and text handlers
+// and formats them with %v and %#v: no hash, certificate or private key appears in any of them.
+func TestUserNeverMarshalsSecrets(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t)
+	const cert, key = "-----BEGIN CERTIFICATE-----Cert-Secret-1", "-----BEGIN PRIVATE KEY-----Key-Secret-2"
+	sso, _, err := h.Store.UpsertSSOUser(ctx, "carol", ptr(cert), ptr(key))
+	require.NoError(t, err)
+	_, err = h.Store.CreatePasswordUser(ctx, "alice", "Password-Secret-3")
+	require.NoError(t, err)
+	password, err := h.Store.GetUserByName(ctx, "alice", store.ProviderPassword)
+	require.NoError(t, err)
+	var hash string
+	require.NoError(t, h.Pool.QueryRow(ctx, `SELECT password_hash FROM "YaptideUser"`).Scan(&hash))
+	_, hashHex, _ := strings.Cut(hash[strings.Index(hash, "$")+1:], "$")
+
+	var out bytes.Buffer
+	for _, u := range []store.User{sso, password} {
+		text, err := json.Marshal(u)
+		require.NoError(t, err)
+		out.Write(text)
+		slog.New(slog.NewJSONHandler(&out, nil)).Info("user", "user", u, "sso", u.SSO, "password", u.Password)
+		slog.New(slog.NewTextHandler(&out, nil)).Info("user", "user", u, "sso", u.SSO, "password", u.Password)
+		fmt.Fprintf(&out, "%v %+v %#v\n", u, u, u)
+	}
+	for _, secret := range []string{"Cert-Secret-1", "Key-Secret-2", "Password-Secret-3", hashHex} {
+		assert.NotContains(t, out.String(), secret)
+	}
+	assert.Contains(t, out.String(), `"has_private_key":true`)
+	assert.Contains(t, out.String(), `"method":"scrypt:32768:8:1"`)
+}
+
+func ptr[T any](v T) *T { return &v }
