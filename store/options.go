@@ -21,6 +21,7 @@ type config struct {
 	migrate     func(ctx context.Context, url string) error
 	txAttempts  int
 	schemaCheck int // schemaAtHead, schemaAllowNewer or schemaSkip
+	authFloor   authFloor
 }
 
 func newConfig(opts []Option) config {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/yapstore/yapstore/internal/passhash"
@@ -113,12 +114,6 @@ func present(s *string) string {
 	return "set"
 }
 
-// unknownUserHash is a valid hash, in the default method, of a random password nobody knows. Authenticate
-// verifies against it when the user does not exist, so that a missing user costs as much time as a wrong
-// password.
-const unknownUserHash = "scrypt:32768:8:1$Ec8Z9BefawirEf5B$d9f0ee986f31521908c0ca85222980652a536ae299d3fd24addb16a825c3126f" +
-	"8d5c08421f2b8a2ffd3522f4421a1e232b5d6591669e19533f7f61ab192e8169"
-
 // CreatePasswordUser creates a user who signs in with password, storing a Werkzeug-compatible scrypt hash of
 // it, and returns the user. It returns ErrInvalid for an empty username or password or one that is not valid
 // UTF-8 or contains a NUL byte, and ErrConflict (a *ConstraintError naming _username_provider_uc) when a
@@ -150,7 +145,21 @@ func (s *Store) CreatePasswordUser(ctx context.Context, username, password strin
 // that upgrade is best effort: if it fails, the login still succeeds and the upgrade is tried again at the next
 // login. A stored hash that cannot be checked gives an error matching ErrMalformedHash, ErrUnsupportedHash or
 // ErrHashTooCostly.
+//
+// Its time does not tell users apart: whatever the outcome and the stored hash's method, the call takes at
+// least as long as verifying the costliest hash it accepts (see WithAuthFloor), so that an unknown user, a
+// legacy pbkdf2 user and a scrypt user look alike to a clock. A stored hash costlier than the limits (about
+// twice the platform's default scrypt: N·r·p up to 2^19, or pbkdf2 up to 1,000,000 SHA-256 iterations or the
+// same work in another digest) is refused with ErrHashTooCostly before any work.
 func (s *Store) Authenticate(ctx context.Context, username, password string) (User, error) {
+	start := time.Now()
+	user, err := s.authenticate(ctx, username, password)
+	s.config().authFloor.pad(ctx, start)
+	return user, err
+}
+
+// authenticate is Authenticate without the padding of its time.
+func (s *Store) authenticate(ctx context.Context, username, password string) (User, error) {
 	// Only what no Python str can hold is refused unseen: a password that is not UTF-8 text.
 	if checkUsername(username) != nil || !utf8.ValidString(password) {
 		return User{}, ErrBadCredentials
@@ -159,8 +168,7 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (Us
 	if err != nil {
 		err = mapError(err)
 		if errors.Is(err, ErrNotFound) {
-			_, _ = passhash.Verify(password, unknownUserHash)
-			return User{}, ErrBadCredentials
+			return User{}, ErrBadCredentials // Authenticate's floor hides that no hash was verified
 		}
 		return User{}, err
 	}

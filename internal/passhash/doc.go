@@ -13,7 +13,7 @@
 //
 // Stored hashes are data, so Verify never panics on them: a hash it cannot
 // check yields ErrMalformed or ErrUnknownMethod, and one whose parameters
-// would cost more than MaxPBKDF2Iterations, MaxScryptWork or MaxScryptMemory
+// would cost more than MaxPBKDF2Work, MaxScryptWork or MaxScryptMemory
 // yields ErrCostTooHigh before any work is done.
 //
 // Files:

@@ -16,7 +16,7 @@ var ErrMalformed = errors.New("passhash: malformed password hash")
 var ErrUnknownMethod = errors.New("passhash: unknown password hash method")
 
 // ErrCostTooHigh is returned by Verify when the stored hash is well formed but
-// asks for more work or memory than the limits MaxPBKDF2Iterations,
+// asks for more work or memory than the limits MaxPBKDF2Work,
 // MaxScryptWork and MaxScryptMemory allow. Verify refuses such a hash instead
 // of spending seconds of CPU or gigabytes of memory on it.
 var ErrCostTooHigh = errors.New("passhash: password hash parameters exceed the cost limits")

@@ -64,14 +64,17 @@ func TestVerifyRejectsBadHashes(t *testing.T) {
 		{"pbkdf2 shake_128", "pbkdf2:shake_128:1000$salt$" + scryptKey, ErrUnknownMethod},
 		{"pbkdf2 empty digest", "pbkdf2::1000$salt$" + sha256Key, ErrUnknownMethod},
 
-		{"scrypt work", "scrypt:2097152:8:1$salt$" + scryptKey, ErrCostTooHigh},
+		{"scrypt work", "scrypt:131072:8:1$salt$" + scryptKey, ErrCostTooHigh},
+		{"scrypt work in p", "scrypt:32768:8:4$salt$" + scryptKey, ErrCostTooHigh},
 		{"scrypt memory", "scrypt:1048576:4:1$salt$" + scryptKey, ErrCostTooHigh},
 		{"scrypt parallelism", "scrypt:32768:8:1000$salt$" + scryptKey, ErrCostTooHigh},
 		{"scrypt memory of p blocks", "scrypt:2:1:2097152$salt$" + scryptKey, ErrCostTooHigh},
 		{"scrypt 2^30", "scrypt:1073741824:8:1$salt$" + scryptKey, ErrCostTooHigh},
 		{"scrypt N with twenty digits", "scrypt:99999999999999999999:8:1$salt$" + scryptKey, ErrCostTooHigh},
 		{"scrypt r huge", "scrypt:2:999999999:1$salt$" + scryptKey, ErrCostTooHigh},
-		{"pbkdf2 iterations", "pbkdf2:sha256:10000001$salt$" + sha256Key, ErrCostTooHigh},
+		{"pbkdf2 iterations", "pbkdf2:sha256:1000001$salt$" + sha256Key, ErrCostTooHigh},
+		{"pbkdf2 sha512 iterations", "pbkdf2:sha512:333334$salt$" + hexDigits(128), ErrCostTooHigh},
+		{"pbkdf2 sha3 iterations", "pbkdf2:sha3_256:166667$salt$" + sha256Key, ErrCostTooHigh},
 		{"pbkdf2 iterations with twenty digits", "pbkdf2:sha256:99999999999999999999$salt$" + sha256Key, ErrCostTooHigh},
 	}
 	for _, tc := range cases {
@@ -97,9 +100,11 @@ func TestVerifyRejectsBadHashes(t *testing.T) {
 func TestVerifyAcceptsLimits(t *testing.T) {
 	t.Parallel()
 	for _, encoded := range []string{
-		"scrypt:131072:8:4$salt$" + hexDigits(128),      // N·r·p = 2^22, about 128 MiB
+		"scrypt:65536:8:1$salt$" + hexDigits(128),       // N·r·p = 2^19, 64 MiB
 		"scrypt:0000001024:01:1$salt$" + hexDigits(128), // leading zeros
-		"pbkdf2:sha256:10000000$salt$" + hexDigits(64),  // MaxPBKDF2Iterations
+		"pbkdf2:sha256:1000000$salt$" + hexDigits(64),   // MaxPBKDF2Work
+		"pbkdf2:sha512:333333$salt$" + hexDigits(128),   // MaxPBKDF2Work at weight 3
+		"pbkdf2:blake2b:166666$salt$" + hexDigits(128),  // MaxPBKDF2Work at weight 6
 	} {
 		if _, err := parseStoredHash(encoded); err != nil {
 			t.Errorf("parseStoredHash(%q): %v", encoded, err)

@@ -25,10 +25,14 @@ const (
 	defaultPBKDF2Iterations = 1_000_000
 )
 
-// MaxPBKDF2Iterations is the largest iteration count Verify will compute: ten
-// times Werkzeug's current default of 1,000,000. A stored hash asking for
-// more fails with ErrCostTooHigh.
-const MaxPBKDF2Iterations = 10_000_000
+// MaxPBKDF2Work is the most PBKDF2 work Verify will do, counted in
+// iterations of HMAC-SHA256: Werkzeug 3.1's pbkdf2 default of 1,000,000, the
+// most any Werkzeug release writes (2.0-2.2 wrote 260,000, 2.3-3.0 600,000).
+// An iteration of another digest counts as its cost relative to SHA-256 (see
+// digestWeight), so that no accepted hash takes much longer than the default
+// scrypt's work limit. A stored hash asking for more fails with
+// ErrCostTooHigh.
+const MaxPBKDF2Work = 1_000_000
 
 // pbkdf2KDF holds the parameters of one pbkdf2 method field.
 type pbkdf2KDF struct {
@@ -61,8 +65,9 @@ func parsePBKDF2Params(params []string) (pbkdf2KDF, error) {
 		if err != nil {
 			return pbkdf2KDF{}, err
 		}
-		if iterations > MaxPBKDF2Iterations {
-			return pbkdf2KDF{}, fmt.Errorf("%w: pbkdf2 iteration count %d exceeds %d", ErrCostTooHigh, iterations, MaxPBKDF2Iterations)
+		if weight := digestWeight(digestName); iterations > MaxPBKDF2Work/weight {
+			return pbkdf2KDF{}, fmt.Errorf("%w: pbkdf2 %s with %d iterations exceeds %d (%d SHA-256 iterations at %d each)",
+				ErrCostTooHigh, digestName, iterations, MaxPBKDF2Work/weight, MaxPBKDF2Work, weight)
 		}
 	}
 	return pbkdf2KDF{newHash: newHash, digestSize: digestSize, iterations: iterations}, nil
@@ -134,5 +139,20 @@ func mustHash(newKeyed func(key []byte) (hash.Hash, error)) func() hash.Hash {
 			panic(err) // a nil key is never too long
 		}
 		return h
+	}
+}
+
+// digestWeight is what one PBKDF2 iteration of a digest costs relative to
+// SHA-256, rounded up, as measured in Go on amd64 (SHA-256 runs on the CPU's
+// SHA extensions, the others do not): 1 for SHA-256 and SHA-224; 3 for MD5,
+// SHA-1, RIPEMD-160 and the SHA-512 family; 6 for SHA-3 and BLAKE2.
+func digestWeight(name string) int {
+	switch strings.ToLower(name) {
+	case "sha256", "sha224":
+		return 1
+	case "sha3_224", "sha3_256", "sha3_384", "sha3_512", "blake2b", "blake2s":
+		return 6
+	default:
+		return 3
 	}
 }

@@ -21,16 +21,17 @@ const (
 	scryptBytesPerBlock = 128
 )
 
-// MaxScryptWork is the largest N·r·p Verify will compute: sixteen times the
-// work of DefaultMethod. A stored hash asking for more fails with
-// ErrCostTooHigh.
-const MaxScryptWork = 1 << 22
+// MaxScryptWork is the largest N·r·p Verify will compute: twice the work of
+// DefaultMethod, near the platform's default as a login's cost should be. A
+// stored hash asking for more fails with ErrCostTooHigh.
+const MaxScryptWork = 1 << 19
 
 // MaxScryptMemory is the most memory, in bytes, one scrypt verification may
 // allocate: 128·r·(N+p), the working array plus the p blocks it mixes.
-// 256 MiB is eight times what DefaultMethod needs. A stored hash asking for
-// more fails with ErrCostTooHigh.
-const MaxScryptMemory = 256 << 20
+// 80 MiB is a little more than the 64 MiB of N=65536 r=8 p=1, the costliest
+// hash within MaxScryptWork at the default r, and 2.5 times DefaultMethod's.
+// A stored hash asking for more fails with ErrCostTooHigh.
+const MaxScryptMemory = 80 << 20
 
 // scryptKDF holds the parameters of one scrypt method field.
 type scryptKDF struct {
