@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +12,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/yapstore/yapstore/internal/dburl"
 )
 
 // ErrPgDumpNotFound is returned by Backup when no pg_dump program is installed (on PATH, or in Debian's
@@ -46,26 +49,22 @@ func (m *Migrator) Backup(ctx context.Context, path string) (*BackupResult, erro
 		res.Version = strings.TrimSpace(string(out))
 	}
 	args := []string{"--format=custom", "--file=" + path, "--no-password"}
-	env := os.Environ()
-	if dbname, password, ok := urlWithoutPassword(m.url); ok {
-		// The password goes through the environment: a command line is visible to every user in ps.
-		args = append(args, "--dbname="+dbname)
-		if password != "" {
-			env = append(env, "PGPASSWORD="+password)
-		}
-	} else {
-		cfg, err := m.connConfig(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("migrate: backup needs the connection settings: %w", err)
-		}
-		env = append(env, "PGHOST="+cfg.Host, "PGPORT="+strconv.Itoa(int(cfg.Port)), "PGUSER="+cfg.User,
-			"PGDATABASE="+cfg.Database)
-		if cfg.Password != "" {
-			env = append(env, "PGPASSWORD="+cfg.Password)
+	// Where to connect goes in the environment, whatever form the URL has: a command line is visible to every
+	// user in ps.
+	var target []string
+	if m.url != "" {
+		target, err = dburl.ClientEnv(m.url)
+	} else { // a Migrator over a handle: the settings its connections were made with
+		var cfg *pgx.ConnConfig
+		if cfg, err = m.connConfig(ctx); err == nil {
+			target = dburl.ConfigEnv(&cfg.Config)
 		}
 	}
+	if err != nil {
+		return nil, fmt.Errorf("migrate: backup needs the connection settings: %w", err)
+	}
 	cmd := exec.CommandContext(ctx, pgDump, args...)
-	cmd.Env = env
+	cmd.Env = dburl.WithEnv(os.Environ(), target)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	start := time.Now()
@@ -83,23 +82,16 @@ func (m *Migrator) Backup(ctx context.Context, path string) (*BackupResult, erro
 	return res, nil
 }
 
-// urlWithoutPassword splits a postgres:// URL into the URL without its password and the password. It
-// reports false for anything else (an empty or keyword/value connection string).
-func urlWithoutPassword(raw string) (dbname, password string, ok bool) {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		return "", "", false
-	}
-	if u.User != nil {
-		password, _ = u.User.Password()
-		u.User = url.User(u.User.Username())
-	}
-	return u.String(), password, true
-}
+// PgDumpEnv names the environment variable that, when set, gives the pg_dump program Backup runs, instead of
+// the newest one installed.
+const PgDumpEnv = "YAPSTORE_PG_DUMP"
 
 // findPgDump returns the newest pg_dump among Debian's versioned directories, or the one on PATH. A newer
 // pg_dump can dump older servers, never the other way round, so the newest one installed is the best bet.
 func findPgDump() (string, error) {
+	if p := os.Getenv(PgDumpEnv); p != "" {
+		return p, nil
+	}
 	candidates, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pg_dump")
 	slices.SortFunc(candidates, func(a, b string) int {
 		return majorVersion(b) - majorVersion(a)

@@ -3,11 +3,11 @@ package storetest
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/yapstore/yapstore/internal/dburl"
 	"github.com/yapstore/yapstore/pgserver"
 	"github.com/yapstore/yapstore/store"
 )
@@ -155,8 +155,5 @@ func redact(db *DB, kind pgserver.Kind) string {
 	if kind != pgserver.KindURL {
 		return db.URL
 	}
-	if u, err := url.Parse(db.URL); err == nil && u.Scheme != "" {
-		return u.Redacted()
-	}
-	return "database " + db.Name + " on the server " + URLEnv + " names"
+	return dburl.Redact(db.URL)
 }

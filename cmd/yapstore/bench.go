@@ -8,6 +8,7 @@ import (
 
 	"github.com/yapstore/yapstore/cmd/yapstore/internal/cli"
 	"github.com/yapstore/yapstore/internal/bench"
+	"github.com/yapstore/yapstore/internal/dburl"
 	"github.com/yapstore/yapstore/internal/fixtures"
 	"github.com/yapstore/yapstore/pgserver"
 )
@@ -107,7 +108,7 @@ report the run of median throughput; the progress lines list every run.`,
 				return dbErr
 			}
 			fmt.Fprintf(env.Stderr, "bench: server %s (from %s), payloads %s (results file %d bytes)\n",
-				cli.RedactURL(serverURL), source, describePayloads(payloads), len(payloads.Results))
+				dburl.Redact(serverURL), source, describePayloads(payloads), len(payloads.Results))
 			_, err = bench.Run(ctx, bench.Config{
 				ServerURL: serverURL,
 				Payloads:  payloads,

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/yapstore/yapstore/cmd/yapstore/internal/cli"
+	"github.com/yapstore/yapstore/internal/dburl"
 	"github.com/yapstore/yapstore/store"
 )
 
@@ -24,7 +25,7 @@ func openStore(ctx context.Context, env *cli.Env) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	env.Logf("Connecting to %s (from %s)", cli.RedactURL(dbURL), source)
+	env.Logf("Connecting to %s (from %s)", dburl.Redact(dbURL), source)
 	opts := []store.Option{store.WithMaxConns(4)}
 	if tracer := env.SQLTracer(); tracer != nil {
 		opts = append(opts, store.WithTracer(tracer))
@@ -36,7 +37,7 @@ func openStore(ctx context.Context, env *cli.Env) (*store.Store, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, fmt.Errorf("cannot connect to the database at %s: %s", cli.RedactURL(dbURL), connectReason(err))
+		return nil, fmt.Errorf("cannot connect to the database at %s: %s", dburl.Redact(dbURL), connectReason(err))
 	}
 	return s, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/yapstore/yapstore/cmd/yapstore/internal/cli"
+	"github.com/yapstore/yapstore/internal/dburl"
 	"github.com/yapstore/yapstore/migrate"
 )
 
@@ -137,7 +138,7 @@ func (f *migrateFlags) openMigrator(ctx context.Context, env *cli.Env) (*migrate
 	if err != nil {
 		return nil, "", err
 	}
-	env.Logf("Connecting to %s (from %s)", cli.RedactURL(dbURL), source)
+	env.Logf("Connecting to %s (from %s)", dburl.Redact(dbURL), source)
 	connectCtx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
 	m, err := migrate.Open(connectCtx, dbURL, opts...)
@@ -150,7 +151,7 @@ func (f *migrateFlags) openMigrator(ctx context.Context, env *cli.Env) (*migrate
 		return nil, "", ctx.Err()
 	}
 	reason := strings.TrimPrefix(connectReason(err), "migrate: connect to database: ")
-	return nil, "", fmt.Errorf("cannot connect to the database at %s: %s", cli.RedactURL(dbURL), reason)
+	return nil, "", fmt.Errorf("cannot connect to the database at %s: %s", dburl.Redact(dbURL), reason)
 }
 
 // migrateCLIError is an error of package migrate reworded for operators: its message says what to do next,

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/yapstore/yapstore/cmd/yapstore/internal/cli"
+	"github.com/yapstore/yapstore/internal/dburl"
 )
 
 // reportJSON is what "migrate report --json" prints: the figures operators send when they test a migration
@@ -50,7 +51,7 @@ whatever the state.`,
 				return err
 			}
 			defer m.Close()
-			out := reportJSON{MeasuredAt: time.Now().UTC().Truncate(time.Second), Database: cli.RedactURL(dbURL),
+			out := reportJSON{MeasuredAt: time.Now().UTC().Truncate(time.Second), Database: dburl.Redact(dbURL),
 				YapstoreVersion: yapstoreVersion()}
 			if out.ServerVersion, out.AlembicRevision, err = serverFacts(ctx, dbURL); err != nil {
 				return err
@@ -97,7 +98,7 @@ func serverFacts(ctx context.Context, dbURL string) (serverVersion, alembicRevis
 	conn, err := pgx.Connect(connectCtx, dbURL)
 	cancel()
 	if err != nil {
-		return "", "", fmt.Errorf("cannot connect to the database at %s: %s", cli.RedactURL(dbURL), connectReason(err))
+		return "", "", fmt.Errorf("cannot connect to the database at %s: %s", dburl.Redact(dbURL), connectReason(err))
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	var hasAlembic bool

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/yapstore/yapstore/cmd/yapstore/internal/cli"
+	"github.com/yapstore/yapstore/internal/dburl"
 	"github.com/yapstore/yapstore/migrate"
 	"github.com/yapstore/yapstore/migrations"
 	"github.com/yapstore/yapstore/storetest"
@@ -419,7 +420,7 @@ func TestMigrateReport(t *testing.T) {
 	require.Positive(t, rep.DatabaseSize)
 	normalized, err := cli.NormalizeDatabaseURL(url)
 	require.NoError(t, err)
-	require.Equal(t, cli.RedactURL(normalized), rep.Database)
+	require.Equal(t, dburl.Redact(normalized), rep.Database)
 }
 
 func TestMigrateHelp(t *testing.T) {

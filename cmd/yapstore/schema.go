@@ -11,6 +11,7 @@ import (
 
 	"github.com/yapstore/yapstore/cmd/yapstore/internal/cli"
 	"github.com/yapstore/yapstore/cmd/yapstore/internal/schemadiagram"
+	"github.com/yapstore/yapstore/internal/dburl"
 	"github.com/yapstore/yapstore/migrate"
 	"github.com/yapstore/yapstore/pgserver"
 )
@@ -71,7 +72,7 @@ the local server binaries), applies the embedded migrations and diagrams the res
 				defer stop()
 				dbURL, source = url, "a throwaway server"
 			}
-			env.Logf("Reading the catalog of %s (from %s)", cli.RedactURL(dbURL), source)
+			env.Logf("Reading the catalog of %s (from %s)", dburl.Redact(dbURL), source)
 			connectCtx, cancel := context.WithTimeout(ctx, connectTimeout)
 			conn, err := pgx.Connect(connectCtx, dbURL)
 			cancel()
@@ -79,7 +80,7 @@ the local server binaries), applies the embedded migrations and diagrams the res
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
-				return fmt.Errorf("cannot connect to the database at %s: %s", cli.RedactURL(dbURL), connectReason(err))
+				return fmt.Errorf("cannot connect to the database at %s: %s", dburl.Redact(dbURL), connectReason(err))
 			}
 			defer conn.Close(context.WithoutCancel(ctx))
 			s, err := schemadiagram.Read(ctx, conn, schemaName)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/yapstore/yapstore/internal/dburl"
 	"github.com/yapstore/yapstore/internal/fixtures"
 	"github.com/yapstore/yapstore/store"
 )
@@ -93,7 +94,7 @@ func Run(ctx context.Context, cfg Config) (report *Report, err error) {
 			err = cerr
 		}
 	}()
-	progress(cfg.Progress, "scratch databases %s_* on %s", scratch.prefix, redact(cfg.ServerURL))
+	progress(cfg.Progress, "scratch databases %s_* on %s", scratch.prefix, dburl.Redact(cfg.ServerURL))
 	if err := scratch.buildTemplate(ctx); err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/yapstore/yapstore/internal/dburl"
 	"github.com/yapstore/yapstore/migrate"
 	"github.com/yapstore/yapstore/pgserver"
 	"github.com/yapstore/yapstore/store"
@@ -40,7 +41,7 @@ type scratchServer struct {
 func openScratch(ctx context.Context, serverURL string) (*scratchServer, error) {
 	admin, err := pgx.Connect(ctx, serverURL)
 	if err != nil {
-		return nil, fmt.Errorf("bench: connect to %s: %w", redact(serverURL), err)
+		return nil, fmt.Errorf("bench: connect to %s: %w", dburl.Redact(serverURL), err)
 	}
 	var version int
 	var fsync string
@@ -170,12 +171,3 @@ func (s *scratchServer) exec(ctx context.Context, sql string) error {
 
 // quoteIdent quotes a database name for SQL.
 func quoteIdent(name string) string { return pgx.Identifier{name}.Sanitize() }
-
-// redact returns a URL with its password hidden, for messages.
-func redact(url string) string {
-	cfg, err := pgx.ParseConfig(url)
-	if err != nil || cfg.Password == "" {
-		return url
-	}
-	return fmt.Sprintf("postgres://%s@%s:%d/%s", cfg.User, cfg.Host, cfg.Port, cfg.Database)
-}

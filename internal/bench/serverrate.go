@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +16,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/yapstore/yapstore/internal/dburl"
 )
 
 // The tools that can measure the server's single-row update rate.
@@ -138,13 +139,14 @@ func runPgbench(ctx context.Context, path, url string, clients, perClient int) (
 		return 0, err
 	}
 	threads := min(clients, runtime.NumCPU())
-	target, password := urlWithoutPassword(url)
-	cmd := exec.CommandContext(ctx, path, "-n", "-M", "prepared", "-c", strconv.Itoa(clients),
-		"-j", strconv.Itoa(threads), "-t", strconv.Itoa(perClient), "-f", script, target)
-	cmd.Env = os.Environ()
-	if password != "" {
-		cmd.Env = append(cmd.Env, "PGPASSWORD="+password) // not on the command line, where ps shows it
+	// Where to connect goes in the environment, not on the command line, where ps shows the password.
+	target, err := dburl.ClientEnv(url)
+	if err != nil {
+		return 0, err
 	}
+	cmd := exec.CommandContext(ctx, path, "-n", "-M", "prepared", "-c", strconv.Itoa(clients),
+		"-j", strconv.Itoa(threads), "-t", strconv.Itoa(perClient), "-f", script)
+	cmd.Env = dburl.WithEnv(os.Environ(), target)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
@@ -155,21 +157,6 @@ func runPgbench(ctx context.Context, path, url string, clients, perClient int) (
 		return 0, fmt.Errorf("no tps line in pgbench's output: %s", bytes.TrimSpace(out.Bytes()))
 	}
 	return strconv.ParseFloat(string(m[1]), 64)
-}
-
-// urlWithoutPassword returns a postgres:// URL without its password, and the password; other connection
-// strings come back unchanged with "".
-func urlWithoutPassword(connString string) (string, string) {
-	u, err := neturl.Parse(connString)
-	if err != nil || u.User == nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		return connString, ""
-	}
-	password, ok := u.User.Password()
-	if !ok {
-		return connString, ""
-	}
-	u.User = neturl.User(u.User.Username())
-	return u.String(), password
 }
 
 // runUpdateLoop is the fallback: clients goroutines, each on a connection of its own, send perClient

@@ -66,6 +66,11 @@ func ClientEnv(s string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrNotPostgres, Redact(s))
 	}
+	return ConfigEnv(cfg), nil
+}
+
+// ConfigEnv is ClientEnv for connection settings already parsed, such as those of an open connection.
+func ConfigEnv(cfg *pgconn.Config) []string {
 	env := []string{
 		"PGHOST=" + cfg.Host,
 		"PGPORT=" + strconv.Itoa(int(cfg.Port)),
@@ -78,7 +83,7 @@ func ClientEnv(s string) ([]string, error) {
 	if cfg.TLSConfig == nil {
 		env = append(env, "PGSSLMODE=disable") // pgx would not use TLS either
 	}
-	return env, nil
+	return env
 }
 
 // WithEnv returns base, less every variable that says where to connect or as whom (PGHOST, PGHOSTADDR,

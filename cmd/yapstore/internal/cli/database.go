@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -63,20 +62,4 @@ func NormalizeDatabaseURL(raw string) (string, error) {
 		return "postgresql://" + rest, nil
 	}
 	return "", fmt.Errorf("%w: the scheme is %q; yapstore works with PostgreSQL only", ErrUnsupportedDatabase, scheme)
-}
-
-// passwordParam matches a password given as a key=value pair or a URL query parameter.
-var passwordParam = regexp.MustCompile(`(?i)(password=)('(?:[^'\\]|\\.)*'|[^\s&]*)`)
-
-// RedactURL returns dbURL with its password replaced by "xxxxx", for messages. It handles URLs (password in
-// the user info or as a query parameter) and key=value connection strings.
-func RedactURL(dbURL string) string {
-	out := dbURL
-	if u, err := url.Parse(dbURL); err == nil && u.Scheme != "" && u.User != nil {
-		if _, ok := u.User.Password(); ok {
-			u.User = url.UserPassword(u.User.Username(), "xxxxx")
-			out = u.String()
-		}
-	}
-	return passwordParam.ReplaceAllString(out, "${1}xxxxx")
 }
