@@ -7,11 +7,18 @@
 -- in a terminal state) with end_time set if unset. Estimator and page arrays are parallel; a page names its
 -- estimator by file_name. Estimators are inserted in array order, so new ones get ids in payload order (the
 -- order reads return them in). Pages are written in (estimator, page_number) order whatever the payload's
--- order, so their row versions lie in that order: the platform reads pages in physical order. found is false when no simulation has the id (with no estimators nothing else fails).
-WITH estimator AS (
+-- order, so their row versions lie in that order: the platform reads pages in physical order. found is false
+-- when no simulation has the id (with no estimators nothing else fails). Every save of one simulation's results
+-- first takes a transaction-level advisory lock on it (key 1920233843, 'yaps' in ASCII, and the simulation id),
+-- which every write below depends on: concurrent saves of one simulation queue there, so payloads listing
+-- estimators in different orders cannot lock rows in different orders and deadlock.
+WITH results_lock AS (
+    SELECT pg_advisory_xact_lock(1920233843, @simulation_id::int) AS locked
+), estimator AS (
     INSERT INTO "Estimator" (simulation_id, name, file_name, compressed_data)
     SELECT @simulation_id, e.name, e.file_name, e.compressed_data
-    FROM (SELECT unnest(@estimator_names::text[]) AS name, unnest(@estimator_file_names::text[]) AS file_name,
+    FROM results_lock,
+         (SELECT unnest(@estimator_names::text[]) AS name, unnest(@estimator_file_names::text[]) AS file_name,
                  unnest(@estimator_data::bytea[]) AS compressed_data,
                  generate_series(1, cardinality(@estimator_names::text[])) AS ord) AS e
     ORDER BY e.ord
@@ -32,6 +39,7 @@ WITH estimator AS (
     RETURNING id
 ), sim AS (
     UPDATE "Simulation" s SET job_state = 'COMPLETED', end_time = coalesce(s.end_time, @now::timestamptz)
+    FROM results_lock
     WHERE s.id = @simulation_id AND s.job_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED')
     RETURNING s.id
 )

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -34,8 +37,25 @@ var (
 	// still pending or running.
 	ErrStillRunning = errors.New("yapstore: simulation still running")
 
-	// ErrClosed is returned when the Store's pool has been closed.
+	// ErrClosed is returned when the Store's pool has been closed, and by a nil or zero Store.
 	ErrClosed = errors.New("yapstore: store closed")
+
+	// ErrTimeout is returned when the server gave up on a statement that ran past one of its time limits:
+	// statement_timeout (SQLSTATE 57014), lock_timeout (55P03) or idle_in_transaction_session_timeout
+	// (25P03). Nothing of the statement was applied. A context deadline is reported as the context's own
+	// error (context.DeadlineExceeded), not as ErrTimeout.
+	ErrTimeout = errors.New("yapstore: statement timed out")
+
+	// ErrCanceled is returned when the server canceled a statement at another session's or an
+	// administrator's request (57014 without a timeout, as pg_cancel_backend sends). Nothing of the statement
+	// was applied. A canceled context is reported as context.Canceled.
+	ErrCanceled = errors.New("yapstore: statement canceled by the server")
+
+	// ErrConnectionLost is returned when the connection to the server broke during a call: the server shut
+	// down or terminated the session (57P01, 57P02, 57P03, class 08), or the network failed. A write whose
+	// commit was under way may or may not have been applied; every write of this package is one statement or
+	// one transaction, so it is either whole or absent, never half-written.
+	ErrConnectionLost = errors.New("yapstore: connection lost")
 
 	// ErrUnreadableBlob is returned by a read that met a stored blob it cannot decompress: gzip that is
 	// damaged, text that is not JSON, text over the codec's size limit. The error is also a *BlobError
@@ -131,7 +151,18 @@ func mapErrorWith(err error, foreignKeyKind error) error {
 	}
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) {
+		if isConnectionLost(err) {
+			return fmt.Errorf("%w: %w", ErrConnectionLost, err)
+		}
 		return err
+	}
+	switch {
+	case pgErr.Code == "57014" && strings.Contains(pgErr.Message, "timeout"), pgErr.Code == "55P03", pgErr.Code == "25P03":
+		return fmt.Errorf("%w: %w", ErrTimeout, err)
+	case pgErr.Code == "57014":
+		return fmt.Errorf("%w: %w", ErrCanceled, err)
+	case pgErr.Code == "57P01", pgErr.Code == "57P02", pgErr.Code == "57P03", strings.HasPrefix(pgErr.Code, "08"):
+		return fmt.Errorf("%w: %w", ErrConnectionLost, err)
 	}
 	ce := &ConstraintError{Constraint: pgErr.ConstraintName, Table: pgErr.TableName, Column: pgErr.ColumnName, Err: pgErr}
 	switch pgErr.Code {
@@ -149,4 +180,14 @@ func mapErrorWith(err error, foreignKeyKind error) error {
 		return err
 	}
 	return ce
+}
+
+// isConnectionLost reports whether err says the connection broke: a network error, an unexpected end of the
+// server's stream, a connection pgx had to close, or a failed connect.
+func isConnectionLost(err error) bool {
+	var netErr net.Error
+	var connectErr *pgconn.ConnectError
+	return errors.As(err, &netErr) || errors.As(err, &connectErr) || errors.Is(err, io.EOF) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
+		strings.Contains(err.Error(), "conn closed")
 }

@@ -22,3 +22,10 @@ func SubmitDirectArraysForTest(ctx context.Context, s *Store, userID *int32, num
 	})
 	return mapError(err)
 }
+
+// ExecForTest runs sql as a method's single statement runs: on the Store's executor (retried on a
+// serialization failure or deadlock outside a transaction), its error mapped.
+func ExecForTest(ctx context.Context, s *Store, sql string, args ...any) error {
+	_, err := s.exec().Exec(ctx, sql, args...)
+	return mapError(err)
+}

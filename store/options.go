@@ -70,8 +70,8 @@ func WithMigrations() Option {
 	}
 }
 
-// WithTxAttempts sets how many times InTx runs its function when the transaction fails with a serialization
-// failure or a deadlock (default 5). Values below 1 mean 1: no retry.
+// WithTxAttempts sets how many times InTx runs its function, and a method its single statement, when the
+// transaction fails with a serialization failure or a deadlock (default 5). Values below 1 mean 1: no retry.
 func WithTxAttempts(n int) Option {
 	return func(cfg *config) { cfg.txAttempts = max(n, 1) }
 }

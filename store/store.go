@@ -92,7 +92,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error
 }
 
 func newStore(pool *pgxpool.Pool, cfg config) *Store {
-	return &Store{db: pool, pool: pool, cfg: cfg}
+	return &Store{db: retryingPool{Pool: pool, attempts: cfg.txAttempts}, pool: pool, cfg: cfg}
 }
 
 // Close closes the pool if Open created it, waiting for connections in use to be returned. It does nothing on
