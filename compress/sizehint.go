@@ -67,3 +67,10 @@ func (s textSizer) next(current int64) int64 {
 	}
 	return max(min(next, ceiling), current+1)
 }
+
+// DeclaredSize returns the length of the text a blob says it holds: the size field (ISIZE) of its last gzip
+// member's trailer, limited to what deflate can expand the blob to, or 0 for a blob too short to have one.
+// It costs nothing and decompresses nothing, so a caller can budget a read of many blobs before taking any
+// memory. It is a claim, not a fact: a damaged or lying trailer, or a blob of several members, declares
+// something else than the text a decode yields, which the decode's own MaxSize still bounds.
+func DeclaredSize(blob []byte) int64 { return declaredSize(blob) }

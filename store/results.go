@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"sync/atomic"
 
 	"github.com/yapstore/yapstore/compress"
 	"github.com/yapstore/yapstore/store/internal/dbsqlc"
@@ -374,10 +375,32 @@ type blobTarget struct {
 // instead, and its target is left nil.
 func (s *Store) decompressAll(ctx context.Context, blobs []blobTarget, ro readOptions) ([]*BlobError, error) {
 	slices.SortStableFunc(blobs, func(a, b blobTarget) int { return len(b.blob) - len(a.blob) })
+	// The whole read's budget: what the blobs declare is reserved before anything is decompressed, and what
+	// each turns out to hold beyond its claim is charged as it is read.
+	limit := ro.maxBytes
+	if limit <= 0 {
+		limit = DefaultMaxReadBytes
+	}
+	var declared int64
+	for _, b := range blobs {
+		declared += compress.DeclaredSize(b.blob)
+	}
+	if declared > limit {
+		return nil, fmt.Errorf("%w: the blobs of this read declare %d bytes of text, more than the read's limit of %d (MaxReadBytes)",
+			compress.ErrTooLarge, declared, limit)
+	}
+	var used atomic.Int64
+	used.Store(declared)
 	codec := s.codec()
 	failed := make([]*BlobError, len(blobs))
 	err := forEachParallel(ctx, len(blobs), workersFor(len(blobs)), func(_, i int) error {
 		text, err := codec.DecompressJSON(blobs[i].blob)
+		if err == nil {
+			if total := used.Add(int64(len(text)) - compress.DeclaredSize(blobs[i].blob)); total > limit {
+				return fmt.Errorf("%w: this read's text went past its limit of %d bytes (MaxReadBytes)",
+					compress.ErrTooLarge, limit)
+			}
+		}
 		if err != nil {
 			blobErr := blobs[i].where
 			blobErr.Err = err

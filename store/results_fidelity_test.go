@@ -2,13 +2,16 @@ package store_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -209,4 +212,53 @@ func writeTemp(t *testing.T, data []byte) string {
 	path := filepath.Join(t.TempDir(), "data")
 	require.NoError(t, os.WriteFile(path, data, 0o600))
 	return path
+}
+
+// TestReadSizeBound stores 16 pages of about 3 MiB of JSON each (a few kB compressed) and reads them under a 16 MiB
+// budget: the read fails with compress.ErrTooLarge before decompressing anything, having allocated a small
+// part of the text; a page whose gzip trailer understates its size is caught as the read goes past; the
+// default budget reads them all.
+func TestReadSizeBound(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	env := newHarness(t)
+	sim := newResultsSimulation(t, env.Store, nil)
+	values := "[" + strings.Repeat("0, ", 4<<20/3) + "0]"
+	var pages []json.RawMessage
+	for i := range 16 {
+		pages = append(pages, json.RawMessage(fmt.Sprintf(`{"metadata": {"page_number": "%d", "name": "DOSE"}, "dimensions": 1, "data": {"values": %s}}`, i, values)))
+	}
+	_, err := env.Store.SaveResults(ctx, sim.ID, store.Results{Estimators: []store.EstimatorResults{{Name: "big_", Pages: pages}}})
+	require.NoError(t, err)
+
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err = env.Store.GetResults(ctx, sim.JobID, store.MaxReadBytes(16<<20))
+	runtime.ReadMemStats(&after)
+	require.ErrorIs(t, err, compress.ErrTooLarge)
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(8<<20), "refused before the text was taken")
+
+	// One page stored as two gzip members, as Python's gzip also reads: only the last member's trailer
+	// declares a size, 10 bytes. The budget sees the claim, then the truth as the read goes past.
+	var page0 []byte
+	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT compressed_data FROM "Page" WHERE page_number = 0`).Scan(&page0))
+	text, err := compress.Codec{}.DecompressJSON(page0)
+	require.NoError(t, err)
+	var twoMembers bytes.Buffer
+	for _, part := range [][]byte{text[:len(text)-10], text[len(text)-10:]} {
+		zw := gzip.NewWriter(&twoMembers)
+		_, err := zw.Write(part)
+		require.NoError(t, err)
+		require.NoError(t, zw.Close())
+	}
+	_, err = env.Pool.Exec(ctx, `UPDATE "Page" SET compressed_data = $1 WHERE page_number = 0`, twoMembers.Bytes())
+	require.NoError(t, err)
+	// Room for the 15 pages that declare their size and half of the one that understates it.
+	_, err = env.Store.GetResults(ctx, sim.JobID, store.MaxReadBytes(int64(15*len(text)+len(text)/2)))
+	require.ErrorIs(t, err, compress.ErrTooLarge, "15 declared pages fit, the understated one takes the read past")
+
+	got, err := env.Store.GetResults(ctx, sim.JobID)
+	require.NoError(t, err, "within the default budget")
+	require.Len(t, got, 1)
+	assert.Len(t, got[0].Pages, 16)
 }

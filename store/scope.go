@@ -7,6 +7,20 @@ type ReadOption func(*readOptions)
 type readOptions struct {
 	ownerID    *int32        // nil: any owner
 	unreadable *[]*BlobError // nil: an unreadable blob fails the read
+	maxBytes   int64         // the most decompressed text one read returns; 0: DefaultMaxReadBytes
+}
+
+// DefaultMaxReadBytes is the most decompressed JSON text one results read (GetResults, GetEstimator, GetPages)
+// returns unless MaxReadBytes says otherwise: 256 MiB, a hundred times a typical run's results, so that a
+// simulation whose pages inflate to gigabytes cannot take a service's memory with one request.
+const DefaultMaxReadBytes = 256 << 20
+
+// MaxReadBytes bounds the decompressed JSON text one results read returns, all blobs together. A read whose
+// blobs declare more fails with an error matching compress.ErrTooLarge before any is decompressed; one whose
+// blobs turn out to hold more (their gzip trailers lied) fails as soon as it goes past. n ≤ 0 means
+// DefaultMaxReadBytes.
+func MaxReadBytes(n int64) ReadOption {
+	return func(o *readOptions) { o.maxBytes = n }
 }
 
 // ReportUnreadable lets a results read (GetResults, GetEstimator, GetPages and the like) succeed past blobs it
