@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/puddle/v2"
 
 	"github.com/yapstore/yapstore/compress"
+	"github.com/yapstore/yapstore/internal/dburl"
 	"github.com/yapstore/yapstore/store/internal/dbsqlc"
 )
 
@@ -46,9 +47,14 @@ type Store struct {
 // head; SkipSchemaCheck and AllowNewerSchema relax that.
 func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	cfg := newConfig(opts)
+	// A URL whose parts cannot be told apart would be read wrongly, and pgx's errors would quote the parts,
+	// password included: it is refused without being quoted.
+	if err := dburl.Check(url); err != nil {
+		return nil, fmt.Errorf("%w: database url: %w", ErrInvalid, err)
+	}
 	poolCfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
-		return nil, fmt.Errorf("yapstore: parse database url: %w", err)
+		return nil, fmt.Errorf("%w: database url: %w", ErrInvalid, err)
 	}
 	if cfg.maxConns > 0 {
 		poolCfg.MaxConns = cfg.maxConns

@@ -58,10 +58,26 @@ func connectReason(err error) string {
 		return fmt.Sprintf("no answer within %s", connectTimeout)
 	}
 	msg := err.Error()
-	for _, prefix := range []string{"yapstore: connect: ", "yapstore: parse database url: "} {
+	for _, prefix := range []string{"yapstore: connect: ", "yapstore: invalid value: database url: "} {
 		msg = strings.TrimPrefix(msg, prefix)
 	}
-	return strings.Join(strings.Fields(msg), " ")
+	return withoutRepeat(strings.Join(strings.Fields(msg), " "))
+}
+
+// withoutRepeat returns msg with a tail that repeats itself said once: pgx lists the same failure once per
+// attempt ("dial tcp ...: connection refused dial tcp ...: connection refused" for sslmode=prefer's TLS and
+// plain tries).
+func withoutRepeat(msg string) string {
+	for i := 0; i < len(msg); i++ {
+		if i > 0 && msg[i-1] != ' ' {
+			continue
+		}
+		rest := msg[i:]
+		if half := (len(rest) - 1) / 2; half > 0 && len(rest) == 2*half+1 && rest[half] == ' ' && rest[:half] == rest[half+1:] {
+			return msg[:i] + rest[:half]
+		}
+	}
+	return msg
 }
 
 // describeDBError explains the database errors an operator can act on: a database without yapstore's

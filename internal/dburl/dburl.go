@@ -31,11 +31,8 @@ func Redact(s string) string {
 	if !isURL {
 		return passwordParam.ReplaceAllString(s, "${1}"+Hidden)
 	}
-	u, err := url.Parse(s)
-	// An '@' past the host means the user info was cut short by a '/', '?' or '#' in the password, whose
-	// first part then reads as the host or port: nothing after the scheme can be trusted then.
-	if err != nil || u.Scheme == "" || u.Opaque != "" ||
-		strings.ContainsRune(u.EscapedPath()+u.RawQuery+u.Fragment, '@') {
+	u, err := readURL(s)
+	if err != nil {
 		return scheme + "://(" + strconv.Itoa(len(rest)) + " characters not shown: not a valid URL)"
 	}
 	if u.User != nil {
@@ -51,6 +48,36 @@ func Redact(s string) string {
 	}
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// ErrUnreadable is returned by Check for a URL whose parts cannot be told apart for sure.
+var ErrUnreadable = errors.New("not a valid URL")
+
+// Check returns nil for key=value text and for a URL whose parts can be told apart, and otherwise an error
+// wrapping ErrUnreadable that says how to fix it without quoting s. A driver may still read such a URL, but
+// wrongly (a password with an unencoded '/' becomes part of the port and the database name), and then quote
+// those parts, password included, in its errors: a caller refuses it before connecting.
+func Check(s string) error {
+	if !strings.Contains(s, "://") {
+		return nil
+	}
+	if _, err := readURL(s); err != nil {
+		return err
+	}
+	return nil
+}
+
+// readURL parses s as a URL and checks that its parts can be trusted: an '@' past the host means the user
+// info was cut short by a '/', '?' or '#' in the password, whose first part then reads as the host or port.
+func readURL(s string) (*url.URL, error) {
+	_, rest, _ := strings.Cut(s, "://")
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme == "" || u.Opaque != "" ||
+		strings.ContainsRune(u.EscapedPath()+u.RawQuery+u.Fragment, '@') {
+		return nil, fmt.Errorf("%w (%d characters not shown): percent-encode '/', '?', '#', '@' and '%%' in the user "+
+			"name and password (e.g. %%2F for '/')", ErrUnreadable, len(rest))
+	}
+	return u, nil
 }
 
 // ErrNotPostgres is returned by ClientEnv for a connection string pgx cannot read.

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/yapstore/yapstore/internal/dburl"
 )
 
 // The environment variables the database URL is read from, in order of preference after --database-url.
@@ -31,6 +33,9 @@ func (e *Env) DatabaseURL() (dbURL, source string, err error) {
 		return "", "", ErrNoDatabase
 	}
 	dbURL, err = NormalizeDatabaseURL(raw)
+	if err == nil {
+		err = dburl.Check(dbURL)
+	}
 	if err != nil {
 		return "", "", fmt.Errorf("%s: %w", source, err)
 	}

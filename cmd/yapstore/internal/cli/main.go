@@ -131,13 +131,7 @@ func (e *Env) report(err error) int {
 	if errors.Is(err, context.Canceled) {
 		msg = "interrupted"
 	}
-	for {
-		rest, ok := strings.CutPrefix(msg, "yapstore: ")
-		if !ok {
-			break
-		}
-		msg = rest
-	}
+	msg = tidyMessage(msg)
 	if msg != "" {
 		fmt.Fprintf(e.Stderr, "yapstore: %s\n", e.Scrub(msg))
 	}
@@ -151,4 +145,24 @@ func pathName(path []*Command) string {
 		names[i] = c.Name
 	}
 	return strings.Join(names, " ")
+}
+
+// tidyMessage drops the package prefixes that wrapping repeats: the leading "yapstore: " the line gets anyway,
+// a "yapstore: " inside the message ("cannot add cluster: yapstore: invalid value" reads "cannot add cluster:
+// invalid value"), and a package's prefix twice in a row ("migrate: migrate: ").
+func tidyMessage(msg string) string {
+	for {
+		rest, ok := strings.CutPrefix(msg, "yapstore: ")
+		if !ok {
+			break
+		}
+		msg = rest
+	}
+	msg = strings.ReplaceAll(msg, ": yapstore: ", ": ")
+	for _, pkg := range []string{"migrate", "bench", "compress", "dburl", "pgserver", "storetest"} {
+		for twice := pkg + ": " + pkg + ": "; strings.Contains(msg, twice); {
+			msg = strings.ReplaceAll(msg, twice, pkg+": ")
+		}
+	}
+	return msg
 }
