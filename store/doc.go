@@ -4,14 +4,18 @@
 //
 // # Opening a store
 //
-// Open connects to a database URL and owns its pool; New wraps a pool the caller owns. WithMigrations makes
-// Open apply the embedded migrations first (under the Atlas CLI's lock, so concurrent starts migrate once).
-// Every method takes a context first and is safe for concurrent use.
+// [Open] connects to a database URL and owns its pool; [New] wraps a pool the caller owns. Both first check
+// that the database's schema is at the migration head this build embeds, and refuse one that is not with
+// [ErrSchemaNotCurrent] naming the yapstore command that fixes it ([AllowNewerSchema] and [SkipSchemaCheck]
+// relax that). [WithMigrations] makes Open apply the embedded migrations first (under the Atlas CLI's lock, so
+// concurrent starts migrate once). Every method takes a context first and is safe for concurrent use; a nil
+// or zero Store answers [ErrClosed].
 //
 // # Transactions
 //
 // InTx runs a function in one transaction, retrying it on serialization failures and deadlocks; the Store it
-// hands the function has every method, so any sequence of calls can be made atomic. Most methods need no
+// hands the function has every method, so any sequence of calls can be made atomic. A single statement outside
+// InTx is retried the same way. Most methods need no
 // transaction: each logical operation is written as one statement (a CTE that writes a parent row and its
 // child rows together), so it is atomic and costs one round trip. Submitting a simulation with its tasks and
 // input, a task's progress update, saving a whole results payload and reading all results of a job are one
@@ -55,7 +59,11 @@
 //     GetEstimator, GetPage, GetPages, GetPagesBySpec (the platform's "1-3,5" page specs, parsed strictly by
 //     ParsePageSpec) and ListPageInfo (metadata without blobs), read by job id.
 //
-// Reads that users make take OwnedBy(userID): another user's simulation is then not found.
+// Reads that users make take OwnedBy(userID): another user's simulation is then not found. A results read
+// fails with [ErrUnreadableBlob] (a [*BlobError] naming the estimator and page) at a blob it cannot decompress,
+// unless [ReportUnreadable] collects those and returns the rest; [MaxReadBytes] bounds its decompressed text
+// as a whole. Pages keep NaN and Infinity as the platform's Python writes them; [Results.WriteJSON] writes
+// them where json.Marshal cannot.
 //
 // # The platform's rules
 //
@@ -68,9 +76,14 @@
 //
 // # Errors
 //
-// Errors match the sentinels with errors.Is: ErrNotFound, ErrConflict, ErrInvalid, ErrStillReferenced,
-// ErrStillRunning, ErrBadCredentials, ErrMissingVariant, ErrClosed. Errors that come from a constraint are
-// also a *ConstraintError (errors.As) naming it. Invalid values (an unknown state, a malformed page spec, a
-// duplicate page in one payload) are refused before anything is sent. Context cancellation passes through:
-// errors.Is(err, context.Canceled) holds, and nothing is left half-written.
+// Errors match the sentinels with errors.Is: [ErrNotFound], [ErrConflict], [ErrInvalid],
+// [ErrStillReferenced], [ErrStillRunning], [ErrBadCredentials], [ErrMissingVariant], [ErrClosed],
+// [ErrSchemaNotCurrent], [ErrUnreadableBlob], the server's interruptions [ErrTimeout], [ErrCanceled] and
+// [ErrConnectionLost], and for a stored password hash Authenticate cannot check [ErrMalformedHash],
+// [ErrUnsupportedHash] and [ErrHashTooCostly]. Errors that come from a constraint are also a
+// [*ConstraintError] (errors.As) naming it. Invalid values (an unknown state, a malformed page spec, a
+// duplicate page in one payload, a name with a NUL byte or longer than [MaxNameBytes]) are refused before
+// anything is sent. Context cancellation passes through: errors.Is(err, context.Canceled) holds, and nothing
+// is left half-written. No error, String, JSON or log value of this package carries a password, a hash, a
+// private key or a certificate.
 package store
