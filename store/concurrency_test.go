@@ -65,12 +65,7 @@ func TestSingleStatementRetriesADeadlock(t *testing.T) {
 	h := newHarness(t)
 	_, err := h.Pool.Exec(ctx, `CREATE TABLE pair (id int PRIMARY KEY, n int); INSERT INTO pair VALUES (1, 0), (2, 0)`)
 	require.NoError(t, err)
-	config, err := pgxpool.ParseConfig(h.URL)
-	require.NoError(t, err)
-	config.ConnConfig.RuntimeParams["deadlock_timeout"] = "50ms"
-	pool, err := pgxpool.NewWithConfig(ctx, config)
-	require.NoError(t, err)
-	defer pool.Close()
+	pool := h.sessionPool(t, map[string]string{"deadlock_timeout": "50ms"})
 	// Row 2 first, then, after a pause, row 1: the CTE's result is needed before the second update runs.
 	const crossing = `WITH first AS (UPDATE pair SET n = n + 1 WHERE id = 2 RETURNING pg_sleep(0.3))
 		UPDATE pair SET n = n + 1 WHERE id = 1 AND (SELECT count(*) FROM first) = 1`
@@ -119,15 +114,11 @@ func TestServerInterruptionsAreTyped(t *testing.T) {
 		"terminate":         {interrupt: "pg_terminate_backend", want: store.ErrConnectionLost},
 	} {
 		t.Run(name, func(t *testing.T) {
-			config, err := pgxpool.ParseConfig(h.URL)
-			require.NoError(t, err)
-			config.ConnConfig.RuntimeParams["application_name"] = "interrupted"
+			settings := map[string]string{"application_name": "interrupted"}
 			if c.timeout != "" {
-				config.ConnConfig.RuntimeParams["statement_timeout"] = c.timeout
+				settings["statement_timeout"] = c.timeout
 			}
-			pool, err := pgxpool.NewWithConfig(ctx, config)
-			require.NoError(t, err)
-			defer pool.Close()
+			pool := h.sessionPool(t, settings)
 			s, err := store.New(ctx, pool)
 			require.NoError(t, err)
 
@@ -160,4 +151,19 @@ func TestServerInterruptionsAreTyped(t *testing.T) {
 			assert.Zero(t, task.SimulatedPrimaries, "nothing applied")
 		})
 	}
+}
+
+// sessionPool returns a pool of its own on the test's database whose sessions start with settings (run-time
+// parameters such as application_name or statement_timeout), closed when the test ends.
+func (e *harness) sessionPool(t *testing.T, settings map[string]string) *pgxpool.Pool {
+	t.Helper()
+	config, err := pgxpool.ParseConfig(e.URL)
+	require.NoError(t, err)
+	for name, value := range settings {
+		config.ConnConfig.RuntimeParams[name] = value
+	}
+	pool, err := pgxpool.NewWithConfig(context.Background(), config)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	return pool
 }

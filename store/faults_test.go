@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -24,13 +23,7 @@ func TestFaultsLeaveNothingHalfWritten(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	h := newHarness(t)
-	config, err := pgxpool.ParseConfig(h.URL)
-	require.NoError(t, err)
-	config.ConnConfig.RuntimeParams["application_name"] = "faulty"
-	pool, err := pgxpool.NewWithConfig(ctx, config)
-	require.NoError(t, err)
-	defer pool.Close()
-	s, err := store.New(ctx, pool)
+	s, err := store.New(ctx, h.sessionPool(t, map[string]string{"application_name": "faulty"}))
 	require.NoError(t, err)
 	owner := newResultsUser(t, h.Store, "owner")
 	cluster, err := h.Store.CreateCluster(ctx, "ares")
