@@ -23,7 +23,7 @@ func TestBadInputCatalogue(t *testing.T) {
 	owner := newResultsUser(t, s, "owner")
 	sim := newResultsSimulation(t, s, &owner)
 	long := strings.Repeat("é", store.MaxNameBytes) // 2 bytes a character: twice the limit
-	incompressible := func() string {                // 3,000 bytes that compression cannot shrink
+	incompressible := func() string {               // 3,000 bytes that compression cannot shrink
 		var b strings.Builder
 		for i := range 3000 {
 			b.WriteByte(byte('!' + (i*7919+i*i*31)%90))
