@@ -12,7 +12,7 @@ import (
 )
 
 // TestBatchSubmitThenPending submits a simulation and moves it to Pending by its job id in one round trip,
-// the platform's submission as WORKLOADS.md's W1 defines it.
+// the platform's submission as BENCHMARKS.md's W1 defines it.
 func TestBatchSubmitThenPending(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

@@ -15,7 +15,7 @@ import (
 )
 
 // The benchmarks below time the store's hot paths (the operations of the workloads in
-// ../shared/bench/WORKLOADS.md) one call at a time, with allocations, and report the statements each call
+// BENCHMARKS.md) one call at a time, with allocations, and report the statements each call
 // sends as roundtrips/op. `yapstore bench` measures the same paths end to end against a hand-written floor.
 //
 //	go test ./store -run '^$' -bench . -benchtime 200x

@@ -19,7 +19,7 @@ const (
 
 // Comparison is yapstore's throughput on one workload (and client count) as a ratio of the floor's and, for
 // W2, of the server's single-row update rate, with the peak heap of W3 and W4 against the payload. Its JSON
-// line has no "workload" key, so readers of WORKLOADS.md's lines can tell them apart: it is keyed "compare".
+// line has no "workload" key, so readers of BENCHMARKS.md's lines can tell them apart: it is keyed "compare".
 type Comparison struct {
 	Workload        WorkloadID `json:"compare"`
 	Clients         int        `json:"clients"`

@@ -1,13 +1,13 @@
-// Package bench runs the five platform workloads of the shared bench/WORKLOADS.md (W1 submit, W2 task
-// progress, W3 results ingest, W4 results read, W5 list) against yapstore and against a floor, on scratch
-// databases of one PostgreSQL server, and prints the JSON lines WORKLOADS.md defines. The yapstore command's
+// Package bench runs the five platform workloads that the repository's BENCHMARKS.md defines (W1 submit, W2
+// task progress, W3 results ingest, W4 results read, W5 list) against yapstore and against a floor, on scratch
+// databases of one PostgreSQL server, and prints the JSON lines BENCHMARKS.md defines. The yapstore command's
 // "bench" subcommand is a thin shell over Run.
 //
 // # How a run goes
 //
 // Run creates a template database beside the one the server URL names, migrates it with package migrate and
 // adds the password user "bench" and the cluster "ares"; every measured run then gets a fresh clone of it
-// (CREATE DATABASE … TEMPLATE), so each starts on a freshly migrated database as WORKLOADS.md asks. The
+// (CREATE DATABASE … TEMPLATE), so each starts on a freshly migrated database as BENCHMARKS.md asks. The
 // starting rows a workload needs (simulations to update, to ingest into, to read, to list) are written
 // untimed through a separate store; then the workload's operations are timed on the implementation under
 // test, whose connections report to a RoundTripCounter; then what they left in the database is checked
@@ -31,12 +31,9 @@
 //     Its blobs go through package compress, so that the comparison is about the data layer, not gzip. It
 //     splits W3's payload with encoding/json.
 //
-// # Files
+// # Payloads
 //
-//   - runner.go: Config, Run, Report; scratch.go: the scratch databases.
-//   - workloads.go: workload ids, sizes and client counts; run_workloads.go: setup, timed loop and checks.
-//   - impl.go: the Impl interface; impl_store.go, floor.go, floor_results.go: the implementations.
-//   - result.go: Result and its JSON line; compare.go: Comparison and the goals.
-//   - tracer.go: RoundTripCounter; memory.go: MeasurePeakHeap; serverrate.go: pgbench and the Go loop.
-//   - fixtures.go: finding and loading the fixtures; check.go: CheckResults; errors.go: the sentinels.
+// Config.Payloads are the editor input and the results file the workloads store and read: fixtures.Generate's
+// by default in the command (--size scales the results file), or the platform's own files (fixtures.Load,
+// --fixtures DIR). W3's and W4's mb_per_s count the results file as given.
 package bench

@@ -8,7 +8,7 @@ import (
 )
 
 // Result is what one run of one workload measured by one implementation: the figures of one line of
-// WORKLOADS.md.
+// BENCHMARKS.md.
 type Result struct {
 	Workload WorkloadID
 	Clients  int           // concurrent clients (1 except for W2)
@@ -50,7 +50,7 @@ func (r Result) MBPerSecond() float64 {
 	return float64(r.PayloadBytes) * float64(r.Ops) / r.Seconds() / 1e6
 }
 
-// Line returns the result as the JSON object WORKLOADS.md defines, keys in its order, without a newline:
+// Line returns the result as the JSON object BENCHMARKS.md defines, keys in its order, without a newline:
 //
 //	{"workload":"W2","clients":8,"ops":8000,"seconds":3.13,"ops_per_s":2555.9,"round_trips_per_op":1.0,"mb_per_s":null}
 //
@@ -76,7 +76,7 @@ func (r Result) Line() []byte {
 }
 
 // jsonNumber formats x rounded to at most decimals digits after the point, always with a point (1.0, not 1,
-// as WORKLOADS.md writes it), or null when x is NaN or infinite.
+// as BENCHMARKS.md writes it), or null when x is NaN or infinite.
 func jsonNumber(x float64, decimals int) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return "null"

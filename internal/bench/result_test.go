@@ -15,7 +15,7 @@ func TestResultLine(t *testing.T) {
 	w2 := Result{Workload: W2, Clients: 8, Ops: 8000, Elapsed: 3130 * time.Millisecond, RoundTrips: 8000}
 	assert.Equal(t,
 		`{"workload":"W2","clients":8,"ops":8000,"seconds":3.13,"ops_per_s":2555.9,"round_trips_per_op":1.0,"mb_per_s":null}`,
-		string(w2.Line()), "WORKLOADS.md's example line")
+		string(w2.Line()), "BENCHMARKS.md's example line")
 
 	w3 := Result{Workload: W3, Clients: 1, Ops: 25, Elapsed: 500 * time.Millisecond, RoundTrips: 25, PayloadBytes: 2_564_199}
 	assert.Equal(t,

@@ -43,7 +43,7 @@ type Config struct {
 	// lines report the run of median throughput of each. 0 means 1.
 	Repeat int
 
-	// Sizes are the amounts of work; the zero value means DefaultSizes (WORKLOADS.md's).
+	// Sizes are the amounts of work; the zero value means DefaultSizes (BENCHMARKS.md's).
 	Sizes Sizes
 
 	// Pgbench is the pgbench executable used to measure the server's update rate: "" means FindPgbench,
@@ -53,7 +53,7 @@ type Config struct {
 	// Store and Floor open the implementations; nil means OpenStore and OpenFloor. Tests replace them.
 	Store, Floor Opener
 
-	// Out receives the JSON lines (WORKLOADS.md's, then comparison lines); Progress receives a readable
+	// Out receives the JSON lines (BENCHMARKS.md's, then comparison lines); Progress receives a readable
 	// line or more per workload. Nil discards.
 	Out, Progress io.Writer
 }

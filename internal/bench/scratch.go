@@ -24,7 +24,7 @@ const (
 
 // scratchServer creates the run's databases on a server and drops them all at the end: a template migrated
 // once and holding the user and cluster, and one clone of it per measured run, so that every run starts on a
-// freshly migrated database as WORKLOADS.md asks without paying for migrations each time.
+// freshly migrated database as BENCHMARKS.md asks without paying for migrations each time.
 type scratchServer struct {
 	serverURL string
 	admin     *pgx.Conn // on the server URL's own database, for CREATE and DROP DATABASE

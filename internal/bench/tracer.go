@@ -8,7 +8,7 @@ import (
 )
 
 // RoundTripCounter is a pgx tracer that counts the statements connections send to the server, as
-// WORKLOADS.md counts round trips: every query and Exec (BEGIN and COMMIT included) counts one, a pipelined
+// BENCHMARKS.md counts round trips: every query and Exec (BEGIN and COMMIT included) counts one, a pipelined
 // batch counts one however many statements it carries, a COPY counts one. Install it with
 // pgxpool.Config.ConnConfig.Tracer (or store.WithTracer). It is safe for concurrent use.
 type RoundTripCounter struct{ statements atomic.Int64 }

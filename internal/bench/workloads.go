@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// WorkloadID names one of the five workloads of WORKLOADS.md.
+// WorkloadID names one of the five workloads of BENCHMARKS.md.
 type WorkloadID string
 
 // The workloads, in the order a run takes them.
@@ -21,7 +21,7 @@ const (
 // AllWorkloads returns every workload id in run order.
 func AllWorkloads() []WorkloadID { return []WorkloadID{W1, W2, W3, W4, W5} }
 
-// Name returns the workload's short name from WORKLOADS.md ("task progress"), or "" for an unknown id.
+// Name returns the workload's short name from BENCHMARKS.md ("task progress"), or "" for an unknown id.
 func (w WorkloadID) Name() string {
 	switch w {
 	case W1:
@@ -64,7 +64,7 @@ func ParseWorkloads(list string) ([]WorkloadID, error) {
 // MaxClients is the largest client count W2 runs with.
 const MaxClients = 64
 
-// DefaultClients returns the client counts W2 runs with by default: 1 and 8, as WORKLOADS.md defines.
+// DefaultClients returns the client counts W2 runs with by default: 1 and 8, as BENCHMARKS.md defines.
 func DefaultClients() []int { return []int{1, 8} }
 
 // ParseClients turns a comma-separated list of client counts such as "1,8" into ints, each once, in
@@ -94,7 +94,7 @@ func ParseClients(list string) ([]int, error) {
 // ProgressRounds is the number of progress updates W2 sends to every task.
 const ProgressRounds = 10
 
-// Sizes are the amounts of work of the workloads. DefaultSizes are WORKLOADS.md's; tests use smaller ones.
+// Sizes are the amounts of work of the workloads. DefaultSizes are BENCHMARKS.md's; tests use smaller ones.
 type Sizes struct {
 	SubmitOps           int // W1: simulations submitted (50)
 	TasksPerSimulation  int // W1 and W2: tasks of each submitted simulation (100)
@@ -106,7 +106,7 @@ type Sizes struct {
 	ListPages           int // W5: pages read, from page 1 (50)
 }
 
-// DefaultSizes returns the sizes WORKLOADS.md defines.
+// DefaultSizes returns the sizes BENCHMARKS.md defines.
 func DefaultSizes() Sizes {
 	return Sizes{
 		SubmitOps:           50,

@@ -26,10 +26,10 @@ func testSizes() Sizes {
 	}
 }
 
-// lineKeys are the keys of a WORKLOADS.md line, in its order.
+// lineKeys are the keys of a BENCHMARKS.md line, in its order.
 var lineKeys = []string{"workload", "clients", "ops", "seconds", "ops_per_s", "round_trips_per_op", "mb_per_s"}
 
-// checkLineShape checks that line is one JSON object with exactly WORKLOADS.md's keys in its order, and
+// checkLineShape checks that line is one JSON object with exactly BENCHMARKS.md's keys in its order, and
 // returns it decoded.
 func checkLineShape(t *testing.T, line []byte) map[string]any {
 	t.Helper()
