@@ -10,28 +10,34 @@ import (
 	"github.com/yapstore/yapstore/internal/passhash"
 )
 
-// authFloor is how long every Authenticate takes at least: a fixed duration (WithAuthFloor), or, by default,
-// the longer of the time this machine takes to verify the costliest hashes the limits accept (estimated once
-// per process) and the slowest Authenticate seen lately (authSlowest), which covers a machine slowed by load.
+// authFloor is how long every Authenticate of a Store takes at least: the longer of a base (a fixed duration
+// set by WithAuthFloor or, by default, the time this machine takes to verify the costliest hashes the limits
+// accept, estimated once per process) and the slowest Authenticate of the Store lately, which covers a
+// machine slowed by load.
 type authFloor struct {
-	fixed time.Duration // > 0: set by WithAuthFloor
+	fixed   time.Duration // > 0: set by WithAuthFloor
+	slowest *slowest      // shared by the Store and the Stores InTx hands out; nil: nothing recorded
 }
 
-// WithAuthFloor sets how long every Authenticate call takes at least, instead of the default: the time to
-// verify the costliest stored hash the limits accept, estimated once per process on first use (about 0.3 s
-// on a current server core, and about as much once to estimate it). A floor below the time the slowest hash in
-// the database takes lets a clock tell its users apart (an unknown user is answered as soon as the floor
-// allows); tests and deployments that know their hashes set it. A duration of 0 or less restores the default.
+// WithAuthFloor sets the base of how long every Authenticate call takes at least, instead of the default: the
+// time to verify the costliest stored hash the limits accept, estimated once per process on first use (about
+// 0.3 s on a current server core, and about as much once to estimate it). Either way a call also waits as long
+// as the Store's slowest call lately took, so a loaded machine does not let slow hashes show. A base below the
+// time the slowest hash in the database takes lets a clock tell its users apart until such a hash has been
+// verified once (an unknown user is answered as soon as the floor allows); tests and deployments that know
+// their hashes set it. A duration of 0 or less restores the default.
 func WithAuthFloor(d time.Duration) Option {
-	return func(cfg *config) { cfg.authFloor = authFloor{fixed: d} }
+	return func(cfg *config) { cfg.authFloor.fixed = d }
 }
 
-// pad sleeps until start plus the floor, or until ctx ends. With the default floor, it first records how
-// long the call took so far.
+// pad records how long the call took so far, then sleeps until start plus the floor, or until ctx ends.
 func (f authFloor) pad(ctx context.Context, start time.Time) {
 	floor := f.fixed
 	if floor <= 0 {
-		floor = max(calibratedAuthFloor(), authSlowest.observe(time.Since(start)))
+		floor = calibratedAuthFloor()
+	}
+	if f.slowest != nil {
+		floor = max(floor, f.slowest.observe(time.Since(start)))
 	}
 	wait := time.Until(start.Add(floor))
 	if wait <= 0 {
@@ -68,15 +74,12 @@ var calibratedAuthFloor = sync.OnceValue(func() time.Duration {
 	return longest + longest/5
 })
 
-// authSlowest is the slowest Authenticate of this process lately, before padding: on a machine slowed by load
-// every verification takes longer than the calibrated floor, and padding to the slowest one seen keeps the
-// calls alike. It halves every authSlowestHalfLife, so the floor comes back down when the load goes.
-var authSlowest slowest
-
 // authSlowestHalfLife is how fast a slow Authenticate is forgotten.
 const authSlowestHalfLife = time.Minute
 
-// slowest is a maximum of durations that decays by half every authSlowestHalfLife.
+// slowest is the slowest Authenticate of a Store lately, before padding: on a machine slowed by load every
+// verification takes longer than the calibrated floor, and padding to the slowest one seen keeps the calls
+// alike. It decays by half every authSlowestHalfLife, so the floor comes back down when the load goes.
 type slowest struct {
 	mu  sync.Mutex
 	max time.Duration

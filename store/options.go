@@ -30,6 +30,7 @@ func newConfig(opts []Option) config {
 		clock:      time.Now,
 		txAttempts: 5,
 	}
+	cfg.authFloor.slowest = &slowest{}
 	for _, opt := range opts {
 		opt(&cfg)
 	}
