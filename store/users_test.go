@@ -136,7 +136,7 @@ func TestAuthenticateTimeDoesNotTellUsersApart(t *testing.T) {
 // the platform's costliest legacy hash (pbkdf2 at 600,000 iterations) take the same time, and that time is
 // at least a default verification's.
 func TestAuthenticateDefaultFloor(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it measures times, so it runs while the package's other tests wait.
 	ctx := context.Background()
 	h := newHarness(t)
 	insertPasswordUser(t, h, "legacy", hashFor(t, "pbkdf2:sha256:600000", "correct horse"))

@@ -3,12 +3,9 @@ package storetest
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/signal"
-	"runtime"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -141,12 +138,8 @@ func (h *harness) shutdown() error {
 // (TESTCONTAINERS_RYUK_DISABLED=true), so New refuses to start one then. Main also stops the server when
 // the process is interrupted (SIGINT, SIGTERM), then exits with status 1. It never returns: it exits with
 // m.Run's status, or 1 if stopping the server failed.
-//
-// Tests of a database spend most of their time waiting for the server, a process of its own, so Main lets
-// twice as many parallel tests run as go test's default (-parallel, GOMAXPROCS) unless -parallel is given.
 func Main(m *testing.M) {
 	process.mainActive.Store(true)
-	raiseParallelism()
 	signals := make(chan os.Signal, 1)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	go func() {
@@ -178,16 +171,4 @@ func Server(tb testing.TB) *pgserver.Server {
 		tb.Fatalf("storetest: %v", err)
 	}
 	return h.server
-}
-
-// raiseParallelism sets -test.parallel to twice GOMAXPROCS unless the command line set it.
-func raiseParallelism() {
-	if !flag.Parsed() {
-		flag.Parse()
-	}
-	given := false
-	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
-	if !given && flag.Lookup("test.parallel") != nil {
-		_ = flag.Set("test.parallel", strconv.Itoa(2*runtime.GOMAXPROCS(0)))
-	}
 }
