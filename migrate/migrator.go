@@ -126,3 +126,20 @@ func (m *Migrator) lockedConn(ctx context.Context) (conn *sql.Conn, waited time.
 	}
 	return conn, waited, unlock, nil
 }
+
+// Apply brings the database at databaseURL to the last embedded migration and returns what was applied: Open,
+// Up and Close in one call, for a service that migrates at start before it opens its store:
+//
+//	if _, err := migrate.Apply(ctx, url); err != nil { ... }
+//	s, err := store.Open(ctx, url)
+//
+// It takes the same lock as the Atlas CLI, so instances starting together migrate once. It returns Open's and
+// Up's errors.
+func Apply(ctx context.Context, databaseURL string, opts ...Option) (*UpResult, error) {
+	m, err := Open(ctx, databaseURL, opts...)
+	if err != nil {
+		return nil, err
+	}
+	defer m.Close()
+	return m.Up(ctx)
+}

@@ -319,3 +319,15 @@ func lastDescription(t testing.TB) string {
 	_, desc, _ := strings.Cut(names[len(names)-1], "_")
 	return strings.TrimSuffix(desc, ".sql")
 }
+
+// TestApply brings an empty database to the head in one call, and a second call finds nothing to do.
+func TestApply(t *testing.T) {
+	t.Parallel()
+	url := newDatabase(t)
+	res, err := migrate.Apply(t.Context(), url)
+	require.NoError(t, err)
+	assert.Len(t, res.Applied, len(migrations.Versions()))
+	res, err = migrate.Apply(t.Context(), url)
+	require.NoError(t, err)
+	assert.Empty(t, res.Applied)
+}

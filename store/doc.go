@@ -7,8 +7,9 @@
 // [Open] connects to a database URL and owns its pool; [New] wraps a pool the caller owns. Both first check
 // that the database's schema is at the migration head this build embeds, and refuse one that is not with
 // [ErrSchemaNotCurrent] naming the yapstore command that fixes it ([AllowNewerSchema] and [SkipSchemaCheck]
-// relax that). [WithMigrations] makes Open apply the embedded migrations first (under the Atlas CLI's lock, so
-// concurrent starts migrate once). Every method takes a context first and is safe for concurrent use; a nil
+// relax that). Applying the embedded migrations belongs to package migrate, so that a service that only reads
+// and writes links none of Atlas: migrate.Apply before Open brings a database to the head (under the Atlas
+// CLI's lock, so concurrent starts migrate once). Every method takes a context first and is safe for concurrent use; a nil
 // or zero Store answers [ErrClosed].
 //
 // # Transactions

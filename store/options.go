@@ -1,13 +1,11 @@
 package store
 
 import (
-	"context"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/yapstore/yapstore/compress"
-	"github.com/yapstore/yapstore/migrate"
 )
 
 // Option configures a Store made by Open or New.
@@ -18,7 +16,6 @@ type config struct {
 	clock       func() time.Time
 	maxConns    int32
 	tracer      pgx.QueryTracer
-	migrate     func(ctx context.Context, url string) error
 	txAttempts  int
 	schemaCheck int // schemaAtHead, schemaAllowNewer or schemaSkip
 	authFloor   authFloor
@@ -53,23 +50,6 @@ func WithMaxConns(n int32) Option { return func(cfg *config) { cfg.maxConns = n 
 // WithTracer installs a pgx query tracer on the connections Open creates, for logging, metrics or counting
 // round trips. New ignores it: set the tracer on the pool's config instead.
 func WithTracer(t pgx.QueryTracer) Option { return func(cfg *config) { cfg.tracer = t } }
-
-// WithMigrations makes Open apply the embedded migrations (package migrate) before it returns, under the
-// same lock as the Atlas command-line tool, so that several instances starting at once migrate exactly once.
-// Desktop-style deployments use it to upgrade at start. New ignores it.
-func WithMigrations() Option {
-	return func(cfg *config) {
-		cfg.migrate = func(ctx context.Context, url string) error {
-			m, err := migrate.Open(ctx, url)
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			_, err = m.Up(ctx)
-			return err
-		}
-	}
-}
 
 // WithTxAttempts sets how many times InTx runs its function, and a method its single statement, when the
 // transaction fails with a serialization failure or a deadlock (default 5). Values below 1 mean 1: no retry.

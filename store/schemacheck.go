@@ -103,7 +103,7 @@ func checkSchema(ctx context.Context, db executor, mode int) error {
 	}
 	switch {
 	case last == nil && !hasTables:
-		schemaErr.State, schemaErr.Fix = SchemaEmpty, "run `yapstore migrate up` (or open it with WithMigrations)"
+		schemaErr.State, schemaErr.Fix = SchemaEmpty, "run `yapstore migrate up` (or call migrate.Apply before Open)"
 	case last == nil:
 		schemaErr.State, schemaErr.Fix = SchemaNotAdopted, "run `yapstore migrate adopt`, then `yapstore migrate up`"
 	case failed:

@@ -46,8 +46,10 @@ func TestOpenChecksTheSchema(t *testing.T) {
 		t.Parallel()
 		url := storetest.NewEmpty(t).URL
 		refused(t, url, store.SchemaEmpty, "yapstore migrate up")
-		s, err := store.Open(ctx, url, store.WithMigrations())
-		require.NoError(t, err, "WithMigrations brings it to the head first")
+		_, err := migrate.Apply(ctx, url)
+		require.NoError(t, err)
+		s, err := store.Open(ctx, url)
+		require.NoError(t, err, "migrate.Apply brought it to the head")
 		s.Close()
 	})
 

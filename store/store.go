@@ -41,7 +41,7 @@ type Store struct {
 
 // Open connects to the database at url (a PostgreSQL URL or key=value connection string), checks that it
 // answers and that its schema is at the migration head this build embeds, and returns a Store over a new
-// connection pool that Close shuts down. With WithMigrations it first applies the embedded migrations. It
+// connection pool that Close shuts down. (migrate.Apply, called first, brings a database to the head.) It
 // returns an error when the URL cannot be parsed, when the server cannot be reached before ctx ends, when
 // migrating fails, and ErrSchemaNotCurrent (a *SchemaError naming the fix) when the database is not at the
 // head; SkipSchemaCheck and AllowNewerSchema relax that.
@@ -62,11 +62,6 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	if cfg.tracer != nil {
 		poolCfg.ConnConfig.Tracer = cfg.tracer
 	}
-	if cfg.migrate != nil {
-		if err := cfg.migrate(ctx, url); err != nil {
-			return nil, fmt.Errorf("yapstore: migrate: %w", err)
-		}
-	}
 	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
 	if err != nil {
 		return nil, fmt.Errorf("yapstore: connect: %w", err)
@@ -86,7 +81,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 
 // New returns a Store over an existing pool, after checking that the database's schema is at the migration
 // head this build embeds (one round trip; see Open). The caller keeps ownership of the pool: Close on this
-// Store does not close it. Options that shape the pool (WithMaxConns, WithTracer, WithMigrations) are ignored
+// Store does not close it. Options that shape the pool (WithMaxConns, WithTracer) are ignored
 // here. It returns ErrSchemaNotCurrent (a *SchemaError naming the fix) when the database is not at the head,
 // and the database's error when the check cannot run before ctx ends.
 func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error) {

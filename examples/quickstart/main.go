@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/yapstore/yapstore/examples/internal/demo"
+	"github.com/yapstore/yapstore/migrate"
 	"github.com/yapstore/yapstore/store"
 )
 
@@ -53,8 +54,11 @@ func run(ctx context.Context) (err error) {
 	}()
 	logf("PostgreSQL: %s", db.Server)
 
-	// Connect, applying the embedded migrations first (under the same lock as the Atlas CLI).
-	s, err := store.Open(ctx, db.URL, store.WithMigrations())
+	// Apply the embedded migrations (under the same lock as the Atlas CLI), then connect.
+	if _, err := migrate.Apply(ctx, db.URL); err != nil {
+		return err
+	}
+	s, err := store.Open(ctx, db.URL)
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 	"os/signal"
 
 	"github.com/yapstore/yapstore/examples/internal/demo"
+	"github.com/yapstore/yapstore/migrate"
 	"github.com/yapstore/yapstore/store"
 )
 
@@ -36,7 +37,10 @@ func run(ctx context.Context) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, db.Close(context.WithoutCancel(ctx))) }()
-	s, err := store.Open(ctx, db.URL, store.WithMigrations())
+	if _, err := migrate.Apply(ctx, db.URL); err != nil {
+		return err
+	}
+	s, err := store.Open(ctx, db.URL)
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/yapstore/yapstore/examples/internal/demo"
+	"github.com/yapstore/yapstore/migrate"
 	"github.com/yapstore/yapstore/store"
 )
 
@@ -43,7 +44,10 @@ func run(ctx context.Context) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, db.Close(context.WithoutCancel(ctx))) }()
-	s, err := store.Open(ctx, db.URL, store.WithMigrations())
+	if _, err := migrate.Apply(ctx, db.URL); err != nil {
+		return err
+	}
+	s, err := store.Open(ctx, db.URL)
 	if err != nil {
 		return err
 	}
