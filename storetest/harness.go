@@ -74,7 +74,9 @@ func (h *harness) setUp(logf func(format string, args ...any)) (err error) {
 	h.template = templateName(h.tag)
 
 	start := time.Now()
-	h.server, err = pgserver.Start(ctx, pgserver.EnvOptions(URLEnv))
+	opts := pgserver.EnvOptions(URLEnv)
+	opts.Shared = true // the test binaries of one go test run share a local server, and so its template
+	h.server, err = pgserver.Start(ctx, opts)
 	if err != nil {
 		return err
 	}
