@@ -37,9 +37,6 @@ func startLocal(ctx context.Context, opts Options) (*Server, error) {
 
 	ctx, cancel := context.WithTimeout(ctx, opts.StartTimeout)
 	defer cancel()
-	if opts.Shared && !opts.Durable && canShare {
-		return startShared(ctx, binDir, opts)
-	}
 	c, err := startCluster(ctx, binDir, opts.Durable, opts.Logf)
 	if err != nil {
 		return nil, skipErr(ErrLocalFailed, "%s: %v", describeBinDir(binDir), err)
@@ -84,13 +81,6 @@ func startCluster(ctx context.Context, binDir string, durable bool, logf func(st
 			_ = os.RemoveAll(dir)
 		}
 	}()
-	return startClusterIn(ctx, binDir, dir, runAs, durable, true, logf)
-}
-
-// startClusterIn is startCluster in the directory dir, which exists. With dieWithParent the server stops
-// when this process dies, where the system allows it; a shared server does not.
-func startClusterIn(ctx context.Context, binDir, dir string, runAs *account, durable, dieWithParent bool,
-	logf func(string, ...any)) (*cluster, error) {
 	if err := runAs.chown(dir); err != nil {
 		return nil, err
 	}
@@ -110,7 +100,7 @@ func startClusterIn(ctx context.Context, binDir, dir string, runAs *account, dur
 			return nil, err
 		}
 		logf("pgserver: starting %s on port %d as %s", dataDir, port, runAs)
-		proc, err := startPostgres(binDir, dir, dataDir, port, serverSettings(durable), runAs, dieWithParent)
+		proc, err := startPostgres(binDir, dir, dataDir, port, serverSettings(durable), runAs)
 		if err != nil {
 			return nil, err
 		}
@@ -158,8 +148,7 @@ func initCluster(ctx context.Context, binDir, dir, dataDir, password string, run
 }
 
 // startPostgres starts the server of dataDir on port with settings, logging to dir/postgres.log.
-func startPostgres(binDir, dir, dataDir string, port int, settings []string, runAs *account,
-	dieWithParent bool) (*serverProcess, error) {
+func startPostgres(binDir, dir, dataDir string, port int, settings []string, runAs *account) (*serverProcess, error) {
 	logFile, err := os.OpenFile(filepath.Join(dir, "postgres.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, err
@@ -175,10 +164,7 @@ func startPostgres(binDir, dir, dataDir string, port int, settings []string, run
 	cmd.Dir = dir
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
-	cmd.SysProcAttr = procAttr(runAs, dieWithParent)
-	if !dieWithParent {
-		detach(cmd.SysProcAttr) // a session of its own: the terminal's Ctrl-C is for the test binaries
-	}
+	cmd.SysProcAttr = procAttr(runAs, true)
 	return startProcess(cmd)
 }
 

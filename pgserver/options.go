@@ -69,17 +69,6 @@ type Options struct {
 	// as on a production server, as benchmarks need. By default servers skip that work, which tests do not
 	// need. A server given by URL runs as it is configured.
 	Durable bool
-
-	// Shared makes a local server (never a container or a durable one) serve every process of this user that
-	// asks for one with Shared, such as the test binaries of one `go test ./...`: the first process starts it,
-	// the next ones reuse it, and Stop in the last one still using it shuts it down, so the server and what a
-	// caller builds on it (a template database) are made once per run rather than once per process. A
-	// process killed before Stop leaves the server to the next one. Where the system cannot lock files the
-	// option is ignored.
-	Shared bool
-
-	// sharedKey keeps a test's shared server apart from the one the other test binaries share.
-	sharedKey string
 }
 
 // EnvOptions returns Options filled from the environment: URL from the variable urlVar (the caller's

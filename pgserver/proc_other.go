@@ -33,6 +33,3 @@ func interrupt(p *os.Process) error { return p.Kill() }
 
 // clusterParentDirs returns where local clusters live: the temporary directory.
 func clusterParentDirs() []string { return []string{os.TempDir()} }
-
-// detach does nothing on this system.
-func detach(*syscall.SysProcAttr) {}

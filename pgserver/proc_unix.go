@@ -79,11 +79,3 @@ func processAlive(pid int) (alive, ok bool) {
 
 // interrupt asks a PostgreSQL server process for a fast shutdown.
 func interrupt(p *os.Process) error { return p.Signal(syscall.SIGINT) }
-
-// detach starts the child in a session of its own, so that signals meant for this process's terminal do not
-// reach it.
-func detach(attr *syscall.SysProcAttr) {
-	if attr != nil {
-		attr.Setsid = true
-	}
-}

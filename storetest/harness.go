@@ -74,9 +74,7 @@ func (h *harness) setUp(logf func(format string, args ...any)) (err error) {
 	h.template = templateName(h.tag)
 
 	start := time.Now()
-	opts := pgserver.EnvOptions(URLEnv)
-	opts.Shared = true // the test binaries of one go test run share a local server, and so its template
-	h.server, err = pgserver.Start(ctx, opts)
+	h.server, err = pgserver.Start(ctx, pgserver.EnvOptions(URLEnv))
 	if err != nil {
 		return err
 	}
