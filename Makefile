@@ -35,7 +35,7 @@ test-atlas: atlas
 	YAPSTORE_ATLAS_CLI=$(CURDIR)/bin/atlas go test -count=1 -tags atlascli ./migrate ./migrations
 
 build:
-	CGO_ENABLED=0 go build -trimpath -o bin/yapstore ./cmd/yapstore
+	CGO_ENABLED=0 go build -trimpath -buildvcs=auto -o bin/yapstore ./cmd/yapstore
 
 atlas:
 	go build -modfile=tools/atlas/go.mod -o bin/atlas ariga.io/atlas/cmd/atlas

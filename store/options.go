@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/yapstore/yapstore/compress"
 )
@@ -19,6 +20,7 @@ type config struct {
 	txAttempts  int
 	schemaCheck int // schemaAtHead, schemaAllowNewer or schemaSkip
 	authFloor   authFloor
+	poolConfig  func(*pgxpool.Config)
 }
 
 func newConfig(opts []Option) config {
@@ -55,4 +57,11 @@ func WithTracer(t pgx.QueryTracer) Option { return func(cfg *config) { cfg.trace
 // transaction fails with a serialization failure or a deadlock (default 5). Values below 1 mean 1: no retry.
 func WithTxAttempts(n int) Option {
 	return func(cfg *config) { cfg.txAttempts = max(n, 1) }
+}
+
+// WithPoolConfig lets Open's caller adjust the pool's configuration after the URL and the other options have
+// set it, and before the pool is made: connection lifetimes, health checks, AfterConnect hooks, run-time
+// parameters. New ignores it: the caller configured its own pool.
+func WithPoolConfig(configure func(*pgxpool.Config)) Option {
+	return func(cfg *config) { cfg.poolConfig = configure }
 }

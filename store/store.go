@@ -62,6 +62,9 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	if cfg.tracer != nil {
 		poolCfg.ConnConfig.Tracer = cfg.tracer
 	}
+	if cfg.poolConfig != nil {
+		cfg.poolConfig(poolCfg)
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
 	if err != nil {
 		return nil, fmt.Errorf("yapstore: connect: %w", err)
@@ -102,6 +105,15 @@ func (s *Store) Close() {
 	if s != nil && s.ownPool && s.pool != nil {
 		s.pool.Close()
 	}
+}
+
+// Stat returns the pool's statistics (connections acquired, idle, waited for, ...), for a service's metrics.
+// It returns nil for the Store that InTx hands to its function and for a nil Store.
+func (s *Store) Stat() *pgxpool.Stat {
+	if s == nil || s.pool == nil {
+		return nil
+	}
+	return s.pool.Stat()
 }
 
 // Pool returns the connection pool under the Store, or nil for the Store that InTx hands to its function (and

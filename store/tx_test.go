@@ -11,10 +11,12 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/yapstore/yapstore/store"
+	"github.com/yapstore/yapstore/storetest"
 )
 
 func clusterNames(t *testing.T, s *store.Store) []string {
@@ -257,4 +259,28 @@ func TestInTxCancelledContextLeavesNothing(t *testing.T) {
 	})
 	require.Error(t, err)
 	assert.Equal(t, []string{"after"}, clusterNames(t, h.Store))
+}
+
+// TestPoolConfigAndStat adjusts Open's pool through WithPoolConfig and reads it back through Stat.
+func TestPoolConfigAndStat(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := storetest.New(t)
+	s, err := store.Open(ctx, db.URL, store.WithMaxConns(3), store.WithPoolConfig(func(c *pgxpool.Config) {
+		c.MinConns = 2
+		c.ConnConfig.RuntimeParams["application_name"] = "configured"
+	}))
+	require.NoError(t, err)
+	defer s.Close()
+	stat := s.Stat()
+	require.NotNil(t, stat)
+	assert.Equal(t, int32(3), stat.MaxConns(), "WithMaxConns, then the hook")
+	var name string
+	require.NoError(t, s.Pool().QueryRow(ctx, "SELECT current_setting('application_name')").Scan(&name))
+	assert.Equal(t, "configured", name)
+	require.NoError(t, s.InTx(ctx, func(tx *store.Store) error {
+		assert.Nil(t, tx.Stat(), "the Store of a transaction has no pool of its own")
+		return nil
+	}))
+	assert.Nil(t, (*store.Store)(nil).Stat())
 }

@@ -20,10 +20,15 @@ type IO struct {
 // Main runs the command that args (the program's arguments, without its name) select from the tree under
 // root and returns the exit code: ExitOK, ExitFailure after one line on standard error, or ExitUsage for a
 // command line it cannot use, after the error and a pointer to the help. "-h", "--help" or "help" before a
-// command name print that command's help on standard output instead. A group run without a subcommand
-// prints its help on standard error and returns ExitUsage.
+// command name print that command's help on standard output instead. "--version" (or "version") alone
+// prints the program's Version. A group run without a subcommand prints its help on standard error and
+// returns ExitUsage.
 func Main(ctx context.Context, root *Command, args []string, stdio IO) int {
 	env := &Env{Stdin: stdio.Stdin, Stdout: stdio.Stdout, Stderr: stdio.Stderr, getenv: stdio.Getenv}
+	if len(args) == 1 && (args[0] == "--version" || args[0] == "version") {
+		writeVersion(env, root.Name)
+		return ExitOK
+	}
 
 	helpCommand := len(args) > 0 && args[0] == "help"
 	if helpCommand {

@@ -1,0 +1,23 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+func TestVersion(t *testing.T) {
+	t.Parallel()
+	for _, arg := range []string{"--version", "version"} {
+		var out, errOut bytes.Buffer
+		code := Main(context.Background(), &Command{Name: "yapstore"}, []string{arg}, IO{Stdout: &out, Stderr: &errOut})
+		if code != ExitOK || errOut.Len() != 0 {
+			t.Fatalf("%s: exit %d, stderr %q", arg, code, errOut.String())
+		}
+		if line := out.String(); !strings.HasPrefix(line, "yapstore ") || !strings.Contains(line, runtime.Version()) {
+			t.Errorf("%s printed %q", arg, line)
+		}
+	}
+}
