@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/yapstore/yapstore/compress"
 )
@@ -287,47 +288,43 @@ func (c *jsonCursor) skipString() bool {
 	return false
 }
 
-// pageColumns reads the members of a page that SaveResults stores in columns from the page's text, which
-// must be valid JSON (it has been compacted): the metadata object's page_number and name, and dimensions.
-func pageColumns(text []byte) (number int32, name string, dimension int32, err error) {
+// members reads the JSON object text and returns the texts of the members named by keys, in keys' order (nil
+// for one that is missing; the last one when a key repeats, as with encoding/json). Other members are
+// skipped unread.
+func members(text []byte, keys ...string) ([][]byte, error) {
 	c := jsonCursor{b: text}
-	var metadata, dimensions []byte
-	if c.next() != '{' {
-		return 0, "", 0, errors.New("not a JSON object")
-	}
-	err = c.object(func(key string) error {
+	out := make([][]byte, len(keys))
+	err := c.object(func(key string) error {
 		v, err := c.value()
-		switch key {
-		case "metadata":
-			metadata = v
-		case "dimensions":
-			dimensions = v
+		if i := slices.Index(keys, key); i >= 0 {
+			out[i] = v
 		}
 		return err
 	})
+	return out, err
+}
+
+// pageColumns reads the members of a page that SaveResults stores in columns from the page's text, which
+// must be valid JSON (it has been compacted): the metadata object's page_number and name, and dimensions.
+func pageColumns(text []byte) (number int32, name string, dimension int32, err error) {
+	if c := (jsonCursor{b: text}); c.next() != '{' {
+		return 0, "", 0, errors.New("not a JSON object")
+	}
+	page, err := members(text, "metadata", "dimensions")
 	if err != nil {
 		return 0, "", 0, err
 	}
+	metadata, dimensions := page[0], page[1]
 	if len(metadata) == 0 || metadata[0] != '{' {
 		return 0, "", 0, errors.New("no metadata object")
 	}
 	// The metadata is read member by member, as the page is: another member may hold a value encoding/json
 	// cannot read (NaN), which is none of these columns' business.
-	var pageNumber, pageName []byte
-	m := jsonCursor{b: metadata}
-	err = m.object(func(key string) error {
-		v, err := m.value()
-		switch key {
-		case "page_number":
-			pageNumber = v
-		case "name":
-			pageName = v
-		}
-		return err
-	})
+	head, err := members(metadata, "page_number", "name")
 	if err != nil {
 		return 0, "", 0, fmt.Errorf("metadata: %w", err)
 	}
+	pageNumber, pageName := head[0], head[1]
 	if number, err = wholeNumber(pageNumber); err != nil {
 		return 0, "", 0, fmt.Errorf("metadata.page_number: %w", err)
 	}
