@@ -49,11 +49,12 @@ func Main(ctx context.Context, root *Command, args []string, stdio IO) int {
 		return ExitOK
 	}
 	if err != nil {
-		return env.reportUsage(name, flagError(err))
+		return env.reportUsage(name, flagError(err, fs))
 	}
 	if cmd.Run == nil {
 		if len(positional) > 0 {
-			return env.reportUsage(name, usagef("unknown command %q", positional[0]))
+			return env.reportUsage(name, usagef("unknown command %q%s", positional[0],
+				didYouMean(positional[0], "", cmd.commandNames())))
 		}
 		writeHelp(env.Stderr, path, fs)
 		return ExitUsage
@@ -102,11 +103,12 @@ func checkArgCount(cmd *Command, args []string) error {
 	return nil
 }
 
-// flagError rewords the flag package's parse errors for operators.
-func flagError(err error) error {
+// flagError rewords the flag package's parse errors for operators, suggesting the flag of fs an unknown
+// one was likely meant to be.
+func flagError(err error, fs *FlagSet) error {
 	msg := err.Error()
 	if rest, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-		msg = "unknown flag " + rest
+		msg = "unknown flag " + rest + didYouMean(strings.TrimLeft(rest, "-"), "--", fs.flagNames())
 	}
 	return &UsageError{Msg: msg}
 }

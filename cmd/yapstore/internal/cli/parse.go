@@ -27,7 +27,7 @@ func resolve(root *Command, args []string) (path []*Command, rest []string, err 
 		}
 		sub := cur.find(a)
 		if sub == nil {
-			return path, nil, usagef("unknown command %q", a)
+			return path, nil, usagef("unknown command %q%s", a, didYouMean(strings.ReplaceAll(a, "_", "-"), "", cur.commandNames()))
 		}
 		cur = sub
 		path = append(path, sub)
