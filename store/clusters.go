@@ -62,3 +62,20 @@ func (s *Store) ListClusters(ctx context.Context) ([]Cluster, error) {
 	}
 	return clusters, nil
 }
+
+// DeleteCluster deletes the cluster named name. It returns ErrNotFound when there is none, ErrStillReferenced
+// (a *ConstraintError naming BatchSimulation_cluster_id_fkey) while batch simulations use it, and ErrInvalid
+// without a round trip for a name no cluster can have.
+func (s *Store) DeleteCluster(ctx context.Context, name string) error {
+	if err := checkName("cluster name", name); err != nil {
+		return err
+	}
+	n, err := queries.DeleteCluster(ctx, s.exec(), name)
+	if err != nil {
+		return mapDeleteError(err)
+	}
+	if n == 0 {
+		return notFoundf("cluster %q", name)
+	}
+	return nil
+}

@@ -67,3 +67,26 @@ func TestListClustersEmpty(t *testing.T) {
 	assert.NotNil(t, all)
 	assert.Empty(t, all)
 }
+
+func TestDeleteCluster(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t)
+	used, err := h.Store.CreateCluster(ctx, "used")
+	require.NoError(t, err)
+	_, err = h.Store.CreateCluster(ctx, "free")
+	require.NoError(t, err)
+	_, err = h.Store.SubmitBatch(ctx, store.BatchSubmission{Submission: store.Submission{Title: "t",
+		InputType: store.InputFiles, SimType: store.SimDummy}, ClusterID: used.ID})
+	require.NoError(t, err)
+
+	require.NoError(t, h.Store.DeleteCluster(ctx, "free"))
+	assert.ErrorIs(t, h.Store.DeleteCluster(ctx, "free"), store.ErrNotFound)
+	err = h.Store.DeleteCluster(ctx, "used")
+	assert.ErrorIs(t, err, store.ErrStillReferenced)
+	var ce *store.ConstraintError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, store.ConstraintBatchSimulationCluster, ce.Constraint)
+	assert.ErrorIs(t, h.Store.DeleteCluster(ctx, "a\x00"), store.ErrInvalid)
+	assert.Equal(t, 1, h.count(t, "Cluster"))
+}

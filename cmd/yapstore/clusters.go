@@ -86,3 +86,39 @@ refused (exit code 1).`,
 		},
 	}
 }
+
+func removeClusterCommand() *cli.Command {
+	return &cli.Command{
+		Name:     "remove-cluster",
+		Section:  sectionClusters,
+		Usage:    "CLUSTER_NAME",
+		MinArgs:  1,
+		MaxArgs:  1,
+		Summary:  "Remove the HPC cluster CLUSTER_NAME, which no batch simulation may use",
+		Database: true,
+		JSON:     true,
+		Description: `Removes a cluster. While batch simulations refer to it, it is refused (exit code 1) and the
+message says how many: remove those simulations first.`,
+		Examples: []string{"yapstore remove-cluster ares"},
+		Run: func(ctx context.Context, env *cli.Env) error {
+			name := env.Args[0]
+			return withStore(ctx, env, func(s *store.Store) error {
+				env.Logf("Removing cluster: %s", name)
+				err := s.DeleteCluster(ctx, name)
+				switch {
+				case errors.Is(err, store.ErrNotFound):
+					return fmt.Errorf("no cluster %q", name)
+				case errors.Is(err, store.ErrStillReferenced):
+					return fmt.Errorf("cluster %q is used by batch simulations; remove them first", name)
+				case err != nil:
+					return err
+				}
+				if env.JSON {
+					return env.PrintJSON(map[string]string{"removed": name})
+				}
+				env.Printf("Removed cluster %s\n", name)
+				return nil
+			})
+		},
+	}
+}

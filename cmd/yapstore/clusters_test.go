@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/yapstore/yapstore/store"
 	"github.com/yapstore/yapstore/storetest"
 )
 
@@ -43,4 +44,29 @@ func TestClusters(t *testing.T) {
 
 	r = yapDB(t, db.URL, "add-cluster")
 	requireFailure(t, r, 2, "missing CLUSTER_NAME")
+}
+
+// TestRemoveCluster removes an unused cluster, refuses one a batch simulation runs on and one that does not
+// exist, and a blank name.
+func TestRemoveCluster(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db := storetest.New(t)
+	for _, name := range []string{"ares", "athena"} {
+		requireOK(t, yapDB(t, db.URL, "add-cluster", name))
+	}
+	athena, err := db.Store.GetClusterByName(ctx, "athena")
+	require.NoError(t, err)
+	_, err = db.Store.SubmitBatch(ctx, store.BatchSubmission{Submission: store.Submission{Title: "t",
+		InputType: store.InputFiles, SimType: store.SimDummy}, ClusterID: athena.ID})
+	require.NoError(t, err)
+
+	r := yapDB(t, db.URL, "remove-cluster", "ares")
+	requireOK(t, r)
+	require.Equal(t, "Removed cluster ares\n", r.stdout)
+	requireFailure(t, yapDB(t, db.URL, "remove-cluster", "ares"), 1, `no cluster "ares"`)
+	requireFailure(t, yapDB(t, db.URL, "remove-cluster", "athena"), 1, `cluster "athena" is used by batch simulations`)
+	requireFailure(t, yapDB(t, db.URL, "add-cluster", "  "), 1, "blank cluster name")
+	_, err = db.Store.GetClusterByName(ctx, "athena")
+	require.NoError(t, err, "the used cluster is still there")
 }

@@ -36,6 +36,7 @@ FLASK_SQLALCHEMY_DATABASE_URI (postgresql+psycopg:// URLs are understood). Table
 
 			listClustersCommand(),
 			addClusterCommand(),
+			removeClusterCommand(),
 
 			schemaCommand(),
 			migrateCommand(),

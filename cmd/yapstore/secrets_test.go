@@ -55,7 +55,7 @@ func TestNoCommandPrintsTheDatabasePassword(t *testing.T) {
 			args = append(args, "1")
 		case "remove-task":
 			args = append(args, "1", "0")
-		case "add-cluster":
+		case "add-cluster", "remove-cluster":
 			args = append(args, "ares")
 		case "migrate down":
 			args = append(args, "--to", "20261122065640")

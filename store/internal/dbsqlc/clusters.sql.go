@@ -23,6 +23,20 @@ func (q *Queries) CreateCluster(ctx context.Context, db DBTX, clusterName string
 	return i, err
 }
 
+const deleteCluster = `-- name: DeleteCluster :execrows
+DELETE FROM "Cluster" WHERE cluster_name = $1
+`
+
+// Deletes the cluster named cluster_name. Batch simulations refer to their cluster without cascade, so a
+// cluster they use cannot be deleted (a foreign-key violation).
+func (q *Queries) DeleteCluster(ctx context.Context, db DBTX, clusterName string) (int64, error) {
+	result, err := db.Exec(ctx, deleteCluster, clusterName)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const getCluster = `-- name: GetCluster :one
 SELECT id, cluster_name FROM "Cluster" WHERE id = $1
 `
