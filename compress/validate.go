@@ -335,22 +335,13 @@ func firstNonFinite(text []byte) int64 {
 // minus sign), with the offset of the word (after the minus) and the finite
 // text of its length; it stops when found returns false.
 func nonFiniteWords(text []byte, found func(i int, standIn string) bool) {
-	inString := false
 	for i := 0; i < len(text); i++ {
 		c := text[i]
-		switch {
-		case inString:
-			switch c {
-			case '\\':
-				i++
-			case '"':
-				inString = false
-			}
+		if c == '"' {
+			i = stringEnd(text, i) - 1
 			continue
-		case c == '"':
-			inString = true
-			continue
-		case c != 'N' && c != 'I':
+		}
+		if c != 'N' && c != 'I' {
 			continue
 		}
 		word, standIn := "NaN", "0e0"
@@ -416,23 +407,30 @@ func Compact(dst *bytes.Buffer, src []byte) error {
 		return err
 	}
 	dst.Grow(len(src))
-	start, inString := 0, false
+	start := 0
 	for i := 0; i < len(src); i++ {
-		switch c := src[i]; {
-		case inString:
-			switch c {
-			case '\\':
-				i++
-			case '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+		switch c := src[i]; c {
+		case '"':
+			i = stringEnd(src, i) - 1
+		case ' ', '\t', '\n', '\r':
 			dst.Write(src[start:i])
 			start = i + 1
 		}
 	}
 	dst.Write(src[start:])
 	return nil
+}
+
+// stringEnd returns the index just past the string whose opening quote is at i, skipping escaped characters
+// and checking nothing else, or len(text) when the string is not closed.
+func stringEnd(text []byte, i int) int {
+	for i++; i < len(text); i++ {
+		switch text[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(text)
 }

@@ -20,12 +20,12 @@ type retryingPool struct {
 
 // Exec runs sql, again while it fails with a retryable error and attempts remain.
 func (p retryingPool) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	for attempt := 1; ; attempt++ {
-		tag, err := p.Pool.Exec(ctx, sql, args...)
-		if err == nil || attempt >= p.attempts || !isRetryable(err) || ctx.Err() != nil {
-			return tag, err
-		}
-	}
+	var tag pgconn.CommandTag
+	err := retry(ctx, p.attempts, func() (err error) {
+		tag, err = p.Pool.Exec(ctx, sql, args...)
+		return err
+	})
+	return tag, err
 }
 
 // QueryRow returns a row that runs sql when scanned, again while the scan fails with a retryable error.
@@ -42,9 +42,15 @@ type retryingRow struct {
 
 // Scan runs the statement and scans its row into dest.
 func (r retryingRow) Scan(dest ...any) error {
+	return retry(r.ctx, r.p.attempts, func() error { return r.p.Pool.QueryRow(r.ctx, r.sql, r.args...).Scan(dest...) })
+}
+
+// retry runs op up to attempts times while it fails with a serialization failure or a deadlock and ctx is
+// live, and returns its last error: the one loop behind InTx and the retrying pool.
+func retry(ctx context.Context, attempts int, op func() error) error {
 	for attempt := 1; ; attempt++ {
-		err := r.p.Pool.QueryRow(r.ctx, r.sql, r.args...).Scan(dest...)
-		if err == nil || attempt >= r.p.attempts || !isRetryable(err) || r.ctx.Err() != nil {
+		err := op()
+		if err == nil || attempt >= attempts || !isRetryable(err) || ctx.Err() != nil {
 			return err
 		}
 	}

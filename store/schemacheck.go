@@ -11,7 +11,7 @@ import (
 
 // The store writes with statements that rely on the whole migrated schema (upserts on the unique keys the
 // improvements add, for one), so Open and New first check where the database stands against the migrations
-// this build embeds, with one query on the history table that package migrate and the Atlas CLI keep.
+// this build embeds, reading the history table that package migrate and the Atlas CLI keep.
 
 // ErrSchemaNotCurrent is returned by Open and New when the database is not at the migration head this build
 // embeds: never migrated, a platform database not yet adopted, behind the head, holding a failed migration,
@@ -72,15 +72,16 @@ const (
 const revisionsTable = `atlas_schema_revisions.atlas_schema_revisions`
 
 // checkSchema returns nil when the database at db is at the embedded head (or past it, if allowed), and a
-// *SchemaError otherwise. It costs one round trip.
+// *SchemaError otherwise. It costs one round trip, two when the history table exists (it can only be read
+// once it is known to be there).
 func checkSchema(ctx context.Context, db executor, mode int) error {
 	if mode == schemaSkip {
 		return nil
 	}
 	versions := migrations.Versions()
 	head := versions[len(versions)-1]
-	// One statement: whether the history and the platform's tables exist, and the history's last version with
-	// whether any file failed. to_regclass gives NULL, not an error, for a missing schema or table.
+	// Whether the history and the platform's tables exist (to_regclass gives NULL, not an error, for a missing
+	// schema or table), then the history's last version and whether any file failed.
 	var (
 		hasHistory, hasTables, failed bool
 		last                          *string

@@ -43,14 +43,11 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error, opts ...TxOp
 	for _, opt := range opts {
 		opt(&txOpts)
 	}
-	var err error
-	for attempt := 1; attempt <= s.cfg.txAttempts; attempt++ {
-		err = s.runTx(ctx, txOpts, fn)
-		if err == nil || !isRetryable(err) || ctx.Err() != nil {
-			return err
-		}
+	err := retry(ctx, s.cfg.txAttempts, func() error { return s.runTx(ctx, txOpts, fn) })
+	if isRetryable(err) && ctx.Err() == nil {
+		return fmt.Errorf("yapstore: transaction failed after %d attempts: %w", s.cfg.txAttempts, err)
 	}
-	return fmt.Errorf("yapstore: transaction failed after %d attempts: %w", s.cfg.txAttempts, err)
+	return err
 }
 
 // runTx runs fn once in a transaction of its own. The transaction is rolled back unless it committed,
