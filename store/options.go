@@ -1,6 +1,7 @@
 package store
 
 import (
+	"log/slog"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -21,6 +22,7 @@ type config struct {
 	schemaCheck int // schemaAtHead, schemaAllowNewer or schemaSkip
 	authFloor   authFloor
 	poolConfig  func(*pgxpool.Config)
+	logger      *slog.Logger // never nil after newConfig
 }
 
 func newConfig(opts []Option) config {
@@ -32,6 +34,9 @@ func newConfig(opts []Option) config {
 	cfg.authFloor.slowest = &slowest{}
 	for _, opt := range opts {
 		opt(&cfg)
+	}
+	if cfg.logger == nil {
+		cfg.logger = slog.New(slog.DiscardHandler)
 	}
 	return cfg
 }
@@ -49,8 +54,11 @@ func WithClock(now func() time.Time) Option { return func(cfg *config) { cfg.clo
 // number of CPUs); services with many concurrent workers raise it to their concurrency. New ignores it.
 func WithMaxConns(n int32) Option { return func(cfg *config) { cfg.maxConns = n } }
 
-// WithTracer installs a pgx query tracer on the connections Open creates, for logging, metrics or counting
-// round trips. New ignores it: set the tracer on the pool's config instead.
+// WithTracer reports the Store's statements to a pgx query tracer (and batches to it when it is also a
+// pgx.BatchTracer), for logging, metrics or counting round trips. With Open it is installed on the connections
+// Open creates, so pgx reports every statement, the pool's own included. With New, whose pool the caller made
+// with its tracer fixed, the Store reports each statement it sends itself, with the same data and a nil
+// *pgx.Conn; a tracer already on that pool sees them too, so give New one or the other.
 func WithTracer(t pgx.QueryTracer) Option { return func(cfg *config) { cfg.tracer = t } }
 
 // WithTxAttempts sets how many times InTx runs its function, and a method its single statement, when the
@@ -58,6 +66,12 @@ func WithTracer(t pgx.QueryTracer) Option { return func(cfg *config) { cfg.trace
 func WithTxAttempts(n int) Option {
 	return func(cfg *config) { cfg.txAttempts = max(n, 1) }
 }
+
+// WithLogger sets the logger for what the Store decides on its own: a statement or transaction retried after
+// a serialization failure or deadlock (Info), a newer schema accepted by AllowNewerSchema (Info), blobs left
+// out of a read by ReportUnreadable (Warn). It never logs a statement's arguments, a password, a hash or a
+// URL's password. The default discards everything; a nil logger means the default.
+func WithLogger(l *slog.Logger) Option { return func(cfg *config) { cfg.logger = l } }
 
 // WithPoolConfig lets Open's caller adjust the pool's configuration after the URL and the other options have
 // set it, and before the pool is made: connection lifetimes, health checks, AfterConnect hooks, run-time

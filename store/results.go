@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"slices"
 	"sync/atomic"
 
@@ -422,6 +423,10 @@ func (s *Store) decompressAll(ctx context.Context, blobs []blobTarget, ro readOp
 	})
 	if ro.unreadable != nil {
 		*ro.unreadable = append(*ro.unreadable, failed...)
+		for _, problem := range failed {
+			s.config().logger.LogAttrs(ctx, slog.LevelWarn, "yapstore: unreadable blob left out of a read (ReportUnreadable)",
+				slog.String("error", problem.Error()))
+		}
 	}
 	return failed, nil
 }

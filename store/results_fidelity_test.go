@@ -120,7 +120,8 @@ sys.stdout.write(gzip.compress(json.dumps(page).encode(), 9).hex())`)
 func TestUnreadableBlob(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	env := newHarness(t)
+	logger, logs := newLogBuffer()
+	env := newHarness(t, store.WithLogger(logger))
 	sim := newResultsSimulation(t, env.Store, nil)
 	set := fixtures.Generate(fixtures.Options{Scale: 0.05})
 	_, err := env.Store.SaveResultsJSON(ctx, sim.ID, set.Results)
@@ -144,6 +145,8 @@ func TestUnreadableBlob(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, problems, 1)
 	assert.Equal(t, int32(4), problems[0].Page)
+	assert.Contains(t, logs.String(), `level=WARN msg="yapstore: unreadable blob left out of a read (ReportUnreadable)"`)
+	assert.Contains(t, logs.String(), `page 4 (id`, "the log names the page left out")
 	pages := 0
 	for _, est := range got {
 		pages += len(est.Pages)

@@ -2,10 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // retryingPool is the executor of a Store outside a transaction. A single statement on the pool runs in a
@@ -14,15 +15,15 @@ import (
 // transaction. Query (reads, whose rows may be half consumed when an error shows) and SendBatch (whose
 // callbacks have run) are not retried.
 type retryingPool struct {
-	*pgxpool.Pool
-	attempts int
+	executor
+	cfg *config
 }
 
 // Exec runs sql, again while it fails with a retryable error and attempts remain.
 func (p retryingPool) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
 	var tag pgconn.CommandTag
-	err := retry(ctx, p.attempts, func() (err error) {
-		tag, err = p.Pool.Exec(ctx, sql, args...)
+	err := p.cfg.retry(ctx, "statement", func() (err error) {
+		tag, err = p.executor.Exec(ctx, sql, args...)
 		return err
 	})
 	return tag, err
@@ -42,16 +43,24 @@ type retryingRow struct {
 
 // Scan runs the statement and scans its row into dest.
 func (r retryingRow) Scan(dest ...any) error {
-	return retry(r.ctx, r.p.attempts, func() error { return r.p.Pool.QueryRow(r.ctx, r.sql, r.args...).Scan(dest...) })
+	return r.p.cfg.retry(r.ctx, "statement", func() error {
+		return r.p.executor.QueryRow(r.ctx, r.sql, r.args...).Scan(dest...)
+	})
 }
 
-// retry runs op up to attempts times while it fails with a serialization failure or a deadlock and ctx is
-// live, and returns its last error: the one loop behind InTx and the retrying pool.
-func retry(ctx context.Context, attempts int, op func() error) error {
+// retry runs op up to the configured attempts while it fails with a serialization failure or a deadlock and
+// ctx is live, and returns its last error: the one loop behind InTx and the retrying pool. Each retry is
+// logged (what is retried, the attempt, the SQLSTATE; never a statement's arguments).
+func (cfg *config) retry(ctx context.Context, what string, op func() error) error {
 	for attempt := 1; ; attempt++ {
 		err := op()
-		if err == nil || attempt >= attempts || !isRetryable(err) || ctx.Err() != nil {
+		if err == nil || attempt >= cfg.txAttempts || !isRetryable(err) || ctx.Err() != nil {
 			return err
 		}
+		var pgErr *pgconn.PgError
+		errors.As(err, &pgErr)
+		cfg.logger.LogAttrs(ctx, slog.LevelInfo, "yapstore: retrying after a lost race",
+			slog.String("what", what), slog.Int("attempt", attempt+1), slog.Int("of", cfg.txAttempts),
+			slog.String("sqlstate", pgErr.Code), slog.String("reason", pgErr.Message))
 	}
 }

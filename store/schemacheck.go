@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 
 	"github.com/yapstore/yapstore/migrations"
@@ -74,7 +75,8 @@ const revisionsTable = `atlas_schema_revisions.atlas_schema_revisions`
 // checkSchema returns nil when the database at db is at the embedded head (or past it, if allowed), and a
 // *SchemaError otherwise. It costs one round trip, two when the history table exists (it can only be read
 // once it is known to be there).
-func checkSchema(ctx context.Context, db executor, mode int) error {
+func checkSchema(ctx context.Context, db executor, cfg *config) error {
+	mode := cfg.schemaCheck
 	if mode == schemaSkip {
 		return nil
 	}
@@ -113,6 +115,8 @@ func checkSchema(ctx context.Context, db executor, mode int) error {
 		schemaErr.State, schemaErr.Fix = SchemaBehind, "run `yapstore migrate up`"
 	case *last > head && !slices.Contains(versions, *last):
 		if mode == schemaAllowNewer {
+			cfg.logger.LogAttrs(ctx, slog.LevelInfo, "yapstore: schema newer than this build accepted (AllowNewerSchema)",
+				slog.String("database", *last), slog.String("build", head))
 			return nil
 		}
 		schemaErr.State = SchemaAhead

@@ -95,9 +95,11 @@ func TestOpenChecksTheSchema(t *testing.T) {
 			FROM atlas_schema_revisions.atlas_schema_revisions WHERE version = $1`, head)
 		require.NoError(t, err)
 		refused(t, db.URL, store.SchemaAhead, "AllowNewerSchema")
-		s, err := store.Open(ctx, db.URL, store.AllowNewerSchema())
+		logger, logs := newLogBuffer()
+		s, err := store.Open(ctx, db.URL, store.AllowNewerSchema(), store.WithLogger(logger))
 		require.NoError(t, err)
 		s.Close()
+		assert.Contains(t, logs.String(), "level=INFO msg=\"yapstore: schema newer than this build accepted (AllowNewerSchema)\" database=29990101000000")
 	})
 
 	t.Run("at the head", func(t *testing.T) {

@@ -37,6 +37,7 @@ type Store struct {
 	ownPool bool          // Close closes pool: Open created it
 	inTx    bool
 	cfg     config
+	tracer  pgx.QueryTracer // WithTracer's, for a Store made by New: reported by the Store, not by pgx
 }
 
 // Open connects to the database at url (a PostgreSQL URL or key=value connection string), checks that it
@@ -73,30 +74,37 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("yapstore: connect: %w", err)
 	}
-	if err := checkSchema(ctx, pool, cfg.schemaCheck); err != nil {
+	if err := checkSchema(ctx, pool, &cfg); err != nil {
 		pool.Close()
 		return nil, err
 	}
-	s := newStore(pool, cfg)
+	s := newStore(pool, cfg, nil)
 	s.ownPool = true
 	return s, nil
 }
 
 // New returns a Store over an existing pool, after checking that the database's schema is at the migration
 // head this build embeds (one round trip; see Open). The caller keeps ownership of the pool: Close on this
-// Store does not close it. Options that shape the pool (WithMaxConns, WithTracer) are ignored
-// here. It returns ErrSchemaNotCurrent (a *SchemaError naming the fix) when the database is not at the head,
+// Store does not close it. Options that shape the pool (WithMaxConns, WithPoolConfig) are ignored here;
+// WithTracer's tracer is called by the Store around each statement it sends. It returns ErrSchemaNotCurrent (a *SchemaError naming the fix) when the database is not at the head,
 // and the database's error when the check cannot run before ctx ends.
 func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error) {
+	if pool == nil {
+		return nil, invalidf("New without a pool")
+	}
 	cfg := newConfig(opts)
-	if err := checkSchema(ctx, pool, cfg.schemaCheck); err != nil {
+	s := newStore(pool, cfg, cfg.tracer)
+	if err := checkSchema(ctx, s.db, &s.cfg); err != nil {
 		return nil, err
 	}
-	return newStore(pool, cfg), nil
+	return s, nil
 }
 
-func newStore(pool *pgxpool.Pool, cfg config) *Store {
-	return &Store{db: retryingPool{Pool: pool, attempts: cfg.txAttempts}, pool: pool, cfg: cfg}
+// newStore returns a Store over pool. tracer, when not nil, is reported to by the Store itself (New's case).
+func newStore(pool *pgxpool.Pool, cfg config, tracer pgx.QueryTracer) *Store {
+	s := &Store{pool: pool, cfg: cfg, tracer: tracer}
+	s.db = retryingPool{executor: traced(pool, tracer), cfg: &s.cfg}
+	return s
 }
 
 // Close closes the pool if Open created it, waiting for connections in use to be returned. It does nothing on

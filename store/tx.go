@@ -43,7 +43,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error, opts ...TxOp
 	for _, opt := range opts {
 		opt(&txOpts)
 	}
-	err := retry(ctx, s.cfg.txAttempts, func() error { return s.runTx(ctx, txOpts, fn) })
+	err := s.cfg.retry(ctx, "transaction", func() error { return s.runTx(ctx, txOpts, fn) })
 	if isRetryable(err) && ctx.Err() == nil {
 		return fmt.Errorf("yapstore: transaction failed after %d attempts: %w", s.cfg.txAttempts, err)
 	}
@@ -54,25 +54,42 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error, opts ...TxOp
 // however fn ends: an error, a panic, or runtime.Goexit (a test's t.FailNow), so the connection always goes
 // back to the pool clean. The rollback ignores ctx's cancellation.
 func (s *Store) runTx(ctx context.Context, txOpts pgx.TxOptions, fn func(tx *Store) error) error {
-	tx, err := s.pool.BeginTx(ctx, txOpts)
+	var tx pgx.Tx
+	err := s.traceStmt(ctx, "begin", func() (err error) {
+		tx, err = s.pool.BeginTx(ctx, txOpts)
+		return err
+	})
 	if err != nil {
 		return mapError(err)
 	}
 	committed := false
 	defer func() {
 		if !committed {
-			_ = tx.Rollback(context.WithoutCancel(ctx))
+			ctx := context.WithoutCancel(ctx)
+			_ = s.traceStmt(ctx, "rollback", func() error { return tx.Rollback(ctx) })
 		}
 	}()
-	inner := &Store{db: tx, inTx: true, cfg: s.cfg}
+	inner := &Store{db: traced(tx, s.tracer), inTx: true, cfg: s.cfg, tracer: s.tracer}
 	if err := fn(inner); err != nil {
 		return err
 	}
-	if err := tx.Commit(ctx); err != nil {
+	if err := s.traceStmt(ctx, "commit", func() error { return tx.Commit(ctx) }); err != nil {
 		return mapError(err)
 	}
 	committed = true
 	return nil
+}
+
+// traceStmt runs op, which sends sql, between the start and end of the Store's own tracer (New's WithTracer),
+// so that a transaction's BEGIN, COMMIT and ROLLBACK are reported as pgx reports them for Open's Store.
+func (s *Store) traceStmt(ctx context.Context, sql string, op func() error) error {
+	if s.tracer == nil {
+		return op()
+	}
+	ctx = s.tracer.TraceQueryStart(ctx, nil, pgx.TraceQueryStartData{SQL: sql})
+	err := op()
+	s.tracer.TraceQueryEnd(ctx, nil, pgx.TraceQueryEndData{Err: err})
+	return err
 }
 
 // isRetryable reports whether err is a serialization failure or a deadlock: the transaction lost a race and

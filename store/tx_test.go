@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -153,7 +154,8 @@ func TestInTxNestedJoinsOuter(t *testing.T) {
 func TestInTxRetriesSerializationFailures(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	h := newHarness(t, store.WithMaxConns(4))
+	logger, logs := newLogBuffer()
+	h := newHarness(t, store.WithMaxConns(4), store.WithLogger(logger))
 	var (
 		bothRead sync.WaitGroup
 		attempts [2]atomic.Int32
@@ -186,6 +188,8 @@ func TestInTxRetriesSerializationFailures(t *testing.T) {
 	total := attempts[0].Load() + attempts[1].Load()
 	t.Logf("attempts: %d and %d", attempts[0].Load(), attempts[1].Load())
 	assert.Equal(t, int32(3), total, "exactly one transaction was retried, once")
+	assert.Equal(t, 1, strings.Count(logs.String(), "retrying after a lost race"), "the retry is logged:\n%s", logs)
+	assert.Contains(t, logs.String(), "what=transaction attempt=2 of=5 sqlstate=40001")
 	names := clusterNames(t, h.Store)
 	sort.Strings(names)
 	if attempts[0].Load() == 1 {

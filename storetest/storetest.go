@@ -139,7 +139,7 @@ func (h *harness) finish(tb testing.TB, db *DB) {
 		if h.server.Kind() != pgserver.KindURL {
 			note = " (the server goes away when the test binary exits; set " + URLEnv + " to keep it)"
 		}
-		tb.Logf("storetest: kept the database of failed test %s: %s%s", tb.Name(), redact(db, h.server.Kind()), note)
+		tb.Logf("storetest: kept the database of failed test %s: %s%s", tb.Name(), dburl.Redact(db.URL), note)
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), perTestTimeout)
@@ -147,13 +147,4 @@ func (h *harness) finish(tb testing.TB, db *DB) {
 	if err := h.dropDatabase(ctx, db.Name); err != nil {
 		tb.Logf("storetest: drop %s: %v (a later run sweeps it)", db.Name, err)
 	}
-}
-
-// redact returns where the kept database is, hiding the password of a server the user supplied; servers
-// storetest starts are throwaway, so their URLs are shown whole, ready to paste into psql.
-func redact(db *DB, kind pgserver.Kind) string {
-	if kind != pgserver.KindURL {
-		return db.URL
-	}
-	return dburl.Redact(db.URL)
 }

@@ -3,6 +3,7 @@ package storetest_test
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"slices"
@@ -184,6 +185,9 @@ func TestFailedTestKeepsItsDatabase(t *testing.T) {
 	if !strings.Contains(logged, "kept the database of failed test "+fake.Name()) || !strings.Contains(logged, db.Name) {
 		t.Fatalf("logs do not report the kept database %s:\n%s", db.Name, logged)
 	}
+	if password, ok := passwordOf(db.URL); ok && strings.Contains(logged, password) {
+		t.Fatalf("the database password was logged:\n%s", logged)
+	}
 	conn, err := pgx.Connect(ctx, db.URL)
 	if err != nil {
 		t.Fatalf("the kept database does not answer: %v", err)
@@ -317,4 +321,13 @@ func TestOpenAndCloseForExamples(t *testing.T) {
 	if databaseExists(t, db.Name) {
 		t.Fatalf("Close left database %s behind", db.Name)
 	}
+}
+
+// passwordOf returns the password in a postgres:// URL, if it has one.
+func passwordOf(rawURL string) (string, bool) {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.User == nil {
+		return "", false
+	}
+	return u.User.Password()
 }

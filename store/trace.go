@@ -1,0 +1,192 @@
+package store
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// tracingExecutor reports the statements of a Store made by New to the tracer of WithTracer. Open installs the
+// tracer on the connections it makes, but a pool that the caller made has its tracer fixed already, so New's
+// Store calls the tracer itself, around each statement it sends, with the same data pgx would give it. The
+// *pgx.Conn argument is nil: the connection is chosen by the pool after the start is reported.
+type tracingExecutor struct {
+	executor
+	tracer pgx.QueryTracer
+}
+
+// traced returns db reporting to tracer, or db itself when there is no tracer.
+func traced(db executor, tracer pgx.QueryTracer) executor {
+	if tracer == nil {
+		return db
+	}
+	return tracingExecutor{executor: db, tracer: tracer}
+}
+
+// Exec runs sql between the tracer's start and end.
+func (e tracingExecutor) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	ctx = e.tracer.TraceQueryStart(ctx, nil, pgx.TraceQueryStartData{SQL: sql, Args: args})
+	tag, err := e.executor.Exec(ctx, sql, args...)
+	e.tracer.TraceQueryEnd(ctx, nil, pgx.TraceQueryEndData{CommandTag: tag, Err: err})
+	return tag, err
+}
+
+// Query starts sql and returns rows whose Close reports the end, as pgx's own tracing does.
+func (e tracingExecutor) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	ctx = e.tracer.TraceQueryStart(ctx, nil, pgx.TraceQueryStartData{SQL: sql, Args: args})
+	rows, err := e.executor.Query(ctx, sql, args...)
+	if err != nil {
+		e.tracer.TraceQueryEnd(ctx, nil, pgx.TraceQueryEndData{Err: err})
+		return nil, err
+	}
+	return &tracedRows{Rows: rows, end: func(tag pgconn.CommandTag, err error) {
+		e.tracer.TraceQueryEnd(ctx, nil, pgx.TraceQueryEndData{CommandTag: tag, Err: err})
+	}}, nil
+}
+
+// QueryRow returns a row that runs sql between the tracer's start and end when scanned.
+func (e tracingExecutor) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	return tracedRow{e: e, ctx: ctx, sql: sql, args: args}
+}
+
+type tracedRow struct {
+	e    tracingExecutor
+	ctx  context.Context
+	sql  string
+	args []any
+}
+
+// Scan runs the statement and scans its row into dest.
+func (r tracedRow) Scan(dest ...any) error {
+	ctx := r.e.tracer.TraceQueryStart(r.ctx, nil, pgx.TraceQueryStartData{SQL: r.sql, Args: r.args})
+	err := r.e.executor.QueryRow(ctx, r.sql, r.args...).Scan(dest...)
+	r.e.tracer.TraceQueryEnd(ctx, nil, pgx.TraceQueryEndData{Err: statementError(err)})
+	return err
+}
+
+// SendBatch sends b between the batch tracer's start and end, reporting each statement's outcome as it is
+// read, when the tracer is a pgx.BatchTracer; otherwise it sends b untraced, as pgx does.
+func (e tracingExecutor) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	bt, ok := e.tracer.(pgx.BatchTracer)
+	if !ok {
+		return e.executor.SendBatch(ctx, b)
+	}
+	ctx = bt.TraceBatchStart(ctx, nil, pgx.TraceBatchStartData{Batch: b})
+	return &tracedBatch{BatchResults: e.executor.SendBatch(ctx, b), ctx: ctx, tracer: bt, queued: b.QueuedQueries}
+}
+
+// tracedRows reports the end of its query once, when it is closed.
+type tracedRows struct {
+	pgx.Rows
+	end    func(pgconn.CommandTag, error)
+	closed bool
+}
+
+// Next advances to the next row; after the last, the rows close themselves and the end is reported.
+func (r *tracedRows) Next() bool {
+	if r.Rows.Next() {
+		return true
+	}
+	r.Close()
+	return false
+}
+
+// Close closes the rows and reports the end of the query.
+func (r *tracedRows) Close() {
+	r.Rows.Close()
+	if !r.closed {
+		r.closed = true
+		r.end(r.Rows.CommandTag(), r.Rows.Err())
+	}
+}
+
+// tracedBatch reports each statement of a batch as its result is read, and the batch's end when closed.
+type tracedBatch struct {
+	pgx.BatchResults
+	ctx    context.Context
+	tracer pgx.BatchTracer
+	queued []*pgx.QueuedQuery
+	next   int
+	closed bool
+}
+
+// query reports the next queued statement's outcome.
+func (b *tracedBatch) query(tag pgconn.CommandTag, err error) {
+	data := pgx.TraceBatchQueryData{CommandTag: tag, Err: err}
+	if b.next < len(b.queued) {
+		data.SQL, data.Args = b.queued[b.next].SQL, b.queued[b.next].Arguments
+	}
+	b.next++
+	b.tracer.TraceBatchQuery(b.ctx, nil, data)
+}
+
+// Exec reads the next statement's result.
+func (b *tracedBatch) Exec() (pgconn.CommandTag, error) {
+	tag, err := b.BatchResults.Exec()
+	b.query(tag, err)
+	return tag, err
+}
+
+// Query reads the next statement's rows; the statement is reported when they are closed.
+func (b *tracedBatch) Query() (pgx.Rows, error) {
+	rows, err := b.BatchResults.Query()
+	if err != nil {
+		b.query(pgconn.CommandTag{}, err)
+		return rows, err
+	}
+	return &tracedRows{Rows: rows, end: b.query}, nil
+}
+
+// QueryRow reads the next statement's row; the statement is reported when it is scanned.
+func (b *tracedBatch) QueryRow() pgx.Row {
+	return tracedBatchRow{Row: b.BatchResults.QueryRow(), b: b}
+}
+
+type tracedBatchRow struct {
+	pgx.Row
+	b *tracedBatch
+}
+
+// Scan scans the row into dest and reports the statement.
+func (r tracedBatchRow) Scan(dest ...any) error {
+	err := r.Row.Scan(dest...)
+	r.b.query(pgconn.CommandTag{}, statementError(err))
+	return err
+}
+
+// statementError returns a row's scan error as pgx's tracing reports it: pgx.ErrNoRows is the caller's
+// finding, not the statement's failure, and is reported as success.
+func statementError(err error) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	return err
+}
+
+// Close reads what remains of the batch and reports its end. As pgx's own Close does, it runs the callback
+// of each statement not yet read (through b, so that each is reported) and stops running them at the first
+// error, which it returns.
+func (b *tracedBatch) Close() error {
+	if b.closed {
+		return b.BatchResults.Close()
+	}
+	var err error
+	for err == nil && b.next < len(b.queued) {
+		if fn := b.queued[b.next].Fn; fn != nil {
+			err = fn(b)
+		} else {
+			_, err = b.Exec()
+		}
+	}
+	for ; b.next < len(b.queued); b.next++ {
+		_, _ = b.BatchResults.Exec() // after an error, the rest is read without running callbacks
+	}
+	if closeErr := b.BatchResults.Close(); err == nil {
+		err = closeErr
+	}
+	b.closed = true
+	b.tracer.TraceBatchEnd(b.ctx, nil, pgx.TraceBatchEndData{Err: err})
+	return err
+}
