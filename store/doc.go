@@ -12,6 +12,19 @@
 // CLI's lock, so concurrent starts migrate once). Every method takes a context first and is safe for concurrent use; a nil
 // or zero Store answers [ErrClosed].
 //
+// A service hooks its own concerns in with options: [WithPoolConfig] and [WithMaxConns] shape Open's pool,
+// [WithTracer] reports every statement to a pgx tracer (with New too), [WithLogger] logs what the Store decides
+// on its own (retries, a newer schema accepted, blobs left out), and [Store.Stat] gives the pool's statistics.
+//
+// # JSON
+//
+// The public types marshal to the platform's REST shapes, so a Go service answers what the platform's clients
+// read without types of its own: a [Simulation] as GET /user/simulations lists it and a [SimulationPage] as
+// that endpoint's body, a [Task] as the platform reports a task's status, [TaskUpdate] and [SimulationUpdate]
+// as the update_dict a worker posts (decoding one is how a service reads POST /tasks), an [Estimator] and
+// [Results] as GET /results writes them. Times follow the platform: HTTP dates in responses, the workers'
+// "2006-01-02 15:04:05.000000" in updates. Users marshal without a hash, certificate or key.
+//
 // # Transactions
 //
 // InTx runs a function in one transaction, retrying it on serialization failures and deadlocks; the Store it
