@@ -53,7 +53,8 @@ SELECT EXISTS (SELECT 1 FROM "Simulation" s WHERE s.id = @simulation_id) AS foun
 -- (another user's simulation is not found). No row means no such simulation. Otherwise there is one row per
 -- estimator (page columns null) followed by one row per page of it in page_number order, estimators in id
 -- order; a simulation without estimators gives one row whose estimator columns are null. A non-null
--- estimator_name keeps only the estimator that GetEstimatorOfJob would pick.
+-- estimator_name keeps only the estimator that GetEstimatorOfJob would pick; non-null page_numbers keep only
+-- those pages.
 WITH sim AS (
     SELECT s.id FROM "Simulation" s
     WHERE s.job_id = @job_id AND (sqlc.narg(owner_id)::int IS NULL OR s.user_id = sqlc.narg(owner_id)::int)
@@ -75,6 +76,7 @@ UNION ALL
 SELECT est.simulation_id, est.id, NULL, NULL, p.id, p.page_number, p.page_name, p.page_dimension,
        p.compressed_data
 FROM est JOIN "Page" p ON p.estimator_id = est.id
+WHERE sqlc.narg(page_numbers)::int[] IS NULL OR p.page_number = ANY(sqlc.narg(page_numbers)::int[])
 ORDER BY estimator_id NULLS FIRST, page_number NULLS FIRST;
 
 -- name: ListPagesOfJob :many

@@ -92,13 +92,8 @@ func ResultsOf(estimators []Estimator) Results {
 // when a metadata or page text is not JSON (compress.Valid).
 func (r Results) WriteJSON(w io.Writer) error {
 	for _, est := range r.Estimators {
-		if err := checkRawJSON("estimator metadata", est.Metadata); err != nil {
+		if err := est.check(); err != nil {
 			return err
-		}
-		for _, page := range est.Pages {
-			if err := checkRawJSON("page", page); err != nil {
-				return err
-			}
 		}
 	}
 	bw := bufio.NewWriter(w)
@@ -107,22 +102,52 @@ func (r Results) WriteJSON(w io.Writer) error {
 		if i > 0 {
 			bw.WriteByte(',')
 		}
-		name, _ := json.Marshal(est.Name) // a string always marshals
-		bw.WriteString(`{"name":`)
-		bw.Write(name)
-		bw.WriteString(`,"metadata":`)
-		writeRawJSON(bw, est.Metadata)
-		bw.WriteString(`,"pages":[`)
-		for j, page := range est.Pages {
-			if j > 0 {
-				bw.WriteByte(',')
-			}
-			writeRawJSON(bw, page)
-		}
-		bw.WriteString(`]}`)
+		est.write(bw)
 	}
 	bw.WriteString(`]}`)
 	return bw.Flush()
+}
+
+// WriteJSON writes e to w as the JSON object {"name", "metadata", "pages"} (the platform's GET /results for one
+// estimator), the texts as they are, as Results.WriteJSON writes each estimator. It returns w's error, or
+// ErrInvalid, with nothing written, when a metadata or page text is not JSON.
+func (e EstimatorResults) WriteJSON(w io.Writer) error {
+	if err := e.check(); err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	e.write(bw)
+	return bw.Flush()
+}
+
+// check returns an ErrInvalid error when the metadata or a page is not JSON.
+func (e EstimatorResults) check() error {
+	if err := checkRawJSON("estimator metadata", e.Metadata); err != nil {
+		return err
+	}
+	for _, page := range e.Pages {
+		if err := checkRawJSON("page", page); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// write writes e as a JSON object, its texts as they are.
+func (e EstimatorResults) write(bw *bufio.Writer) {
+	name, _ := json.Marshal(e.Name) // a string always marshals
+	bw.WriteString(`{"name":`)
+	bw.Write(name)
+	bw.WriteString(`,"metadata":`)
+	writeRawJSON(bw, e.Metadata)
+	bw.WriteString(`,"pages":[`)
+	for j, page := range e.Pages {
+		if j > 0 {
+			bw.WriteByte(',')
+		}
+		writeRawJSON(bw, page)
+	}
+	bw.WriteString(`]}`)
 }
 
 // checkRawJSON returns an ErrInvalid error when text is neither nil nor JSON as the platform writes it.
@@ -148,7 +173,7 @@ func writeRawJSON(w *bufio.Writer, text json.RawMessage) {
 // snapshot even while a save runs. A simulation without results gives an empty slice; a simulation that does
 // not exist, or that OwnedBy hides, gives ErrNotFound; an empty jobID gives ErrInvalid without a round trip.
 func (s *Store) GetResults(ctx context.Context, jobID string, opts ...ReadOption) ([]Estimator, error) {
-	return s.getResults(ctx, jobID, nil, opts)
+	return s.getResults(ctx, jobID, nil, nil, opts)
 }
 
 // GetEstimator returns one estimator of the simulation with job id jobID with all its pages, decompressed,
@@ -156,10 +181,15 @@ func (s *Store) GetResults(ctx context.Context, jobID string, opts ...ReadOption
 // it) or, when none is, whose file name is. It returns ErrNotFound when the simulation (as OwnedBy scopes
 // it) or the estimator does not exist, and ErrInvalid for an empty jobID or name.
 func (s *Store) GetEstimator(ctx context.Context, jobID, name string, opts ...ReadOption) (Estimator, error) {
+	return s.getEstimator(ctx, jobID, name, nil, opts)
+}
+
+// getEstimator reads one estimator of a job with its pages (those numbered, when numbers is not nil).
+func (s *Store) getEstimator(ctx context.Context, jobID, name string, numbers []int32, opts []ReadOption) (Estimator, error) {
 	if err := checkName("estimator name", name); err != nil {
 		return Estimator{}, err
 	}
-	estimators, err := s.getResults(ctx, jobID, &name, opts)
+	estimators, err := s.getResults(ctx, jobID, &name, numbers, opts)
 	if err != nil {
 		return Estimator{}, err
 	}
@@ -169,14 +199,15 @@ func (s *Store) GetEstimator(ctx context.Context, jobID, name string, opts ...Re
 	return estimators[0], nil
 }
 
-// getResults reads the estimators of a job (one, when name is not nil) with their pages.
-func (s *Store) getResults(ctx context.Context, jobID string, name *string, opts []ReadOption) ([]Estimator, error) {
+// getResults reads the estimators of a job (one, when name is not nil) with their pages (those numbered, when
+// numbers is not nil).
+func (s *Store) getResults(ctx context.Context, jobID string, name *string, numbers []int32, opts []ReadOption) ([]Estimator, error) {
 	if err := checkName("job id", jobID); err != nil {
 		return nil, err
 	}
 	ro := newReadOptions(opts)
 	rows, err := queries.GetResultsOfJob(ctx, s.exec(), dbsqlc.GetResultsOfJobParams{
-		JobID: jobID, OwnerID: ro.ownerID, EstimatorName: name,
+		JobID: jobID, OwnerID: ro.ownerID, EstimatorName: name, PageNumbers: numbers,
 	})
 	if err != nil {
 		return nil, mapError(err)
@@ -261,19 +292,8 @@ func (s *Store) GetPage(ctx context.Context, jobID, name string, number int32, o
 // when the simulation (as OwnedBy scopes it) or the estimator does not exist, and ErrInvalid without a round
 // trip for an empty jobID or name, no numbers, a negative number or more than MaxPageSpecPages numbers.
 func (s *Store) GetPages(ctx context.Context, jobID, name string, numbers []int32, opts ...ReadOption) ([]Page, error) {
-	if err := cmp.Or(checkName("job id", jobID), checkName("estimator name", name)); err != nil {
+	if err := cmp.Or(checkName("job id", jobID), checkName("estimator name", name), checkPageNumbers(numbers)); err != nil {
 		return nil, err
-	}
-	switch {
-	case len(numbers) == 0:
-		return nil, invalidf("no page numbers")
-	case len(numbers) > MaxPageSpecPages:
-		return nil, invalidf("%d page numbers asked for, more than %d", len(numbers), MaxPageSpecPages)
-	}
-	for _, n := range numbers {
-		if n < 0 {
-			return nil, invalidf("negative page number %d", n)
-		}
 	}
 	ro := newReadOptions(opts)
 	rows, err := queries.ListPagesOfJob(ctx, s.exec(), dbsqlc.ListPagesOfJobParams{
@@ -308,6 +328,35 @@ func (s *Store) GetPages(ctx context.Context, jobID, name string, numbers []int3
 		pages = slices.DeleteFunc(pages, func(p Page) bool { return p.Data == nil })
 	}
 	return pages, nil
+}
+
+// checkPageNumbers returns an ErrInvalid error for no numbers, a negative number or more than MaxPageSpecPages
+// numbers.
+func checkPageNumbers(numbers []int32) error {
+	switch {
+	case len(numbers) == 0:
+		return invalidf("no page numbers")
+	case len(numbers) > MaxPageSpecPages:
+		return invalidf("%d page numbers asked for, more than %d", len(numbers), MaxPageSpecPages)
+	}
+	for _, n := range numbers {
+		if n < 0 {
+			return invalidf("negative page number %d", n)
+		}
+	}
+	return nil
+}
+
+// GetEstimatorPages returns the estimator name (chosen as GetEstimator chooses it) of the simulation with job
+// id jobID, with its metadata and only the pages with the given numbers, in page number order, decompressed,
+// in one statement: the platform's GET /results with estimator_name and page_numbers. Numbers that name no
+// page are left out; repeated numbers give the page once. It returns ErrNotFound when the simulation (as
+// OwnedBy scopes it) or the estimator does not exist, and ErrInvalid as GetPages does.
+func (s *Store) GetEstimatorPages(ctx context.Context, jobID, name string, numbers []int32, opts ...ReadOption) (Estimator, error) {
+	if err := checkPageNumbers(numbers); err != nil {
+		return Estimator{}, err
+	}
+	return s.getEstimator(ctx, jobID, name, numbers, opts)
 }
 
 // GetPagesBySpec is GetPages for the platform's page-spec text, such as "1-3,5", parsed by ParsePageSpec. A

@@ -608,6 +608,27 @@ func testGetEstimatorAndPages(t *testing.T, set *fixtures.Set) {
 		assert.Equal(t, fixturePeak["pages"].([]any)[p.Number], decodeJSONValue(t, p.Data))
 	}
 
+	// The estimator's metadata with some of its pages, in one statement.
+	some, err := env.Store.GetEstimatorPages(ctx, sim.JobID, "peak", []int32{6, 1, 99, 1})
+	require.NoError(t, err)
+	assert.Equal(t, "peak", some.Name)
+	assert.Equal(t, fixturePeak["metadata"], decodeJSONValue(t, some.Metadata))
+	assert.Equal(t, []int32{1, 6}, pageNumbers(some.Pages))
+	assert.Equal(t, fixturePeak["pages"].([]any)[6], decodeJSONValue(t, some.Pages[1].Data))
+	calls := env.Counter.roundTrips(t, func() error {
+		_, err := env.Store.GetEstimatorPages(ctx, sim.JobID, peakFile, []int32{0})
+		return err
+	})
+	assert.Equal(t, 1, calls)
+	_, err = env.Store.GetEstimatorPages(ctx, sim.JobID, "nothing", []int32{0})
+	require.ErrorIs(t, err, store.ErrNotFound)
+	_, err = env.Store.GetEstimatorPages(ctx, sim.JobID, "peak", []int32{0}, store.OwnedBy(sim.ID+1000))
+	require.ErrorIs(t, err, store.ErrNotFound)
+	for _, numbers := range [][]int32{nil, {-1}} {
+		_, err = env.Store.GetEstimatorPages(ctx, sim.JobID, "peak", numbers)
+		require.ErrorIs(t, err, store.ErrInvalid)
+	}
+
 	infos, err := env.Store.ListPageInfo(ctx, sim.JobID)
 	require.NoError(t, err)
 	require.Len(t, infos, 4)

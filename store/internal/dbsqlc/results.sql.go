@@ -40,6 +40,7 @@ UNION ALL
 SELECT est.simulation_id, est.id, NULL, NULL, p.id, p.page_number, p.page_name, p.page_dimension,
        p.compressed_data
 FROM est JOIN "Page" p ON p.estimator_id = est.id
+WHERE $4::int[] IS NULL OR p.page_number = ANY($4::int[])
 ORDER BY estimator_id NULLS FIRST, page_number NULLS FIRST
 `
 
@@ -47,6 +48,7 @@ type GetResultsOfJobParams struct {
 	JobID         string
 	OwnerID       *int32
 	EstimatorName *string
+	PageNumbers   []int32
 }
 
 type GetResultsOfJobRow struct {
@@ -65,9 +67,15 @@ type GetResultsOfJobRow struct {
 // (another user's simulation is not found). No row means no such simulation. Otherwise there is one row per
 // estimator (page columns null) followed by one row per page of it in page_number order, estimators in id
 // order; a simulation without estimators gives one row whose estimator columns are null. A non-null
-// estimator_name keeps only the estimator that GetEstimatorOfJob would pick.
+// estimator_name keeps only the estimator that GetEstimatorOfJob would pick; non-null page_numbers keep only
+// those pages.
 func (q *Queries) GetResultsOfJob(ctx context.Context, db DBTX, arg GetResultsOfJobParams) ([]GetResultsOfJobRow, error) {
-	rows, err := db.Query(ctx, getResultsOfJob, arg.JobID, arg.OwnerID, arg.EstimatorName)
+	rows, err := db.Query(ctx, getResultsOfJob,
+		arg.JobID,
+		arg.OwnerID,
+		arg.EstimatorName,
+		arg.PageNumbers,
+	)
 	if err != nil {
 		return nil, err
 	}
