@@ -121,7 +121,11 @@ func TestResults(t *testing.T) {
 		Message  string
 		Name     string
 		Metadata json.RawMessage
-		Pages    []struct{ Metadata struct{ PageNumber json.Number `json:"page_number"` } }
+		Pages    []struct {
+			Metadata struct {
+				PageNumber json.Number `json:"page_number"`
+			}
+		}
 	}
 	require.NoError(t, json.Unmarshal([]byte(body), &one))
 	assert.Equal(t, "Results for estimator: "+name, one.Message)
