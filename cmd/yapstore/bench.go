@@ -32,10 +32,12 @@ func benchCommand() *cli.Command {
 		Section:  sectionBenchmarks,
 		Summary:  "Measure the five platform workloads (W1..W5) on a scratch database",
 		Database: true,
+		JSON:     true,
 		Description: `Runs the five workloads of BENCHMARKS.md — W1 submit, W2 task progress (with 1 and 8 clients),
 W3 results ingest, W4 results read, W5 list — each on a fresh scratch database created beside the configured
 one (and dropped at the end; the configured database itself is not touched), and prints one JSON line per
-workload on standard output as BENCHMARKS.md defines it, with a progress line on standard error.
+workload on standard output as BENCHMARKS.md defines it, with a progress line on standard error. The
+output is JSON lines with or without --json, which is accepted for scripts that pass it to every command.
 
 The payloads are generated: an editor input and a results file of the platform's shape (4 estimators, 21
 pages, about 2.5 MB; --size scales the results, so W3 and W4 move more or less data). --fixtures DIR runs

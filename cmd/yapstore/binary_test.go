@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/yapstore/yapstore/store"
 	"github.com/yapstore/yapstore/storetest"
 )
 
@@ -78,32 +80,77 @@ func TestBinary(t *testing.T) {
 	_, err = mustStore(t, db).Authenticate(context.Background(), "pipe", "s3cret-from-pipe")
 	require.NoError(t, err)
 
-	t.Run("prompt without echo", func(t *testing.T) {
+	// onTerminal runs the binary on a new pseudo-terminal, answering each prompt in turn, and returns what the
+	// terminal showed and the exit code.
+	onTerminal := func(t *testing.T, answers [][2]string, args ...string) (string, int) {
+		t.Helper()
 		python, err := exec.LookPath("python3")
 		require.NoError(t, err, "python3 drives the terminal in this test")
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		cmd := exec.CommandContext(ctx, python, "-c", ptyDriver, bin, "add-user", "pat", "--database-url", db.URL)
+		steps, err := json.Marshal(answers)
+		require.NoError(t, err)
+		cmd := exec.CommandContext(ctx, python, append([]string{"-c", ptyDriver, string(steps), bin}, args...)...)
 		cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
 		var screen, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &screen, &stderr
-		require.NoError(t, cmd.Run(), "terminal session:\n%s\n%s", screen.String(), stderr.String())
-		require.Contains(t, screen.String(), "Password for pat: ")
-		require.Contains(t, screen.String(), "Repeat the password: ")
-		require.Contains(t, screen.String(), "Added user pat (YaptideUser)")
-		require.NotContains(t, screen.String(), "Pty-Typed-Secret", "the terminal must not echo the password")
+		err = cmd.Run()
+		var exitErr *exec.ExitError
+		if err != nil && !errors.As(err, &exitErr) || cmd.ProcessState.ExitCode() == ptyDriverFailed {
+			t.Fatalf("terminal session: %v\n%s\n%s", err, screen.String(), stderr.String())
+		}
+		return screen.String(), cmd.ProcessState.ExitCode()
+	}
+
+	t.Run("prompt without echo", func(t *testing.T) {
+		screen, code := onTerminal(t, [][2]string{{"Password for pat: ", "Pty-Typed-Secret"}, {"Repeat the password: ", "Pty-Typed-Secret"}},
+			"add-user", "pat", "--database-url", db.URL)
+		require.Equal(t, 0, code, screen)
+		require.Contains(t, screen, "Added user pat (YaptideUser)")
+		require.NotContains(t, screen, "Pty-Typed-Secret", "the terminal must not echo the password")
 		_, err = mustStore(t, db).Authenticate(context.Background(), "pat", "Pty-Typed-Secret")
 		require.NoError(t, err)
 	})
+
+	t.Run("confirm a deletion", func(t *testing.T) {
+		ctx := context.Background()
+		s := mustStore(t, db)
+		owner, err := s.CreatePasswordUser(ctx, "owner", "owner-password")
+		require.NoError(t, err)
+		_, err = s.SubmitDirect(ctx, store.DirectSubmission{
+			Submission: store.Submission{UserID: &owner.ID, Title: "to delete", InputType: store.InputEditor,
+				SimType: store.SimShieldhit, Input: []byte(`{}`)},
+			Tasks: []store.DirectTaskParams{{RequestedPrimaries: 10}},
+		})
+		require.NoError(t, err)
+		question := "Delete user owner (YaptideUser) and the 1 simulation it owns, with everything under them? [y/N] "
+
+		screen, code := onTerminal(t, [][2]string{{question, "n"}}, "remove-user", "owner", "YaptideUser", "--cascade", "--database-url", db.URL)
+		require.Equal(t, 1, code, screen)
+		require.Contains(t, screen, "not confirmed: nothing was changed")
+		_, err = s.GetUser(ctx, owner.ID)
+		require.NoError(t, err, "a no keeps the user")
+
+		screen, code = onTerminal(t, [][2]string{{question, "y"}}, "remove-user", "owner", "YaptideUser", "--cascade", "--database-url", db.URL)
+		require.Equal(t, 0, code, screen)
+		require.Contains(t, screen, "Deleted user owner (YaptideUser)")
+		_, err = s.GetUser(ctx, owner.ID)
+		require.ErrorIs(t, err, store.ErrNotFound)
+	})
 }
 
-// ptyDriver runs the command given as arguments on a new pseudo-terminal, types the password at each
-// prompt, and prints everything the terminal showed; it exits with the command's exit code.
+// ptyDriverFailed is ptyDriver's exit code when the session did not go as scripted.
+const ptyDriverFailed = 99
+
+// ptyDriver runs a command on a new pseudo-terminal: argv[1] is a JSON list of [prompt, answer] pairs, the
+// rest the command. It waits for each prompt, types its answer, and prints everything the terminal showed;
+// it exits with the command's exit code, or ptyDriverFailed when a prompt never came.
 const ptyDriver = `
-import os, pty, select, sys, time
+import json, os, pty, select, sys, time
+steps = json.loads(sys.argv[1])
 pid, fd = pty.fork()
 if pid == 0:
-    os.execv(sys.argv[1], sys.argv[1:])
+    os.execv(sys.argv[2], sys.argv[2:])
 screen = b""
 def read(until=None, timeout=30):
     global screen
@@ -111,7 +158,8 @@ def read(until=None, timeout=30):
     while until is None or until not in screen:
         if time.time() > deadline:
             sys.stdout.write(screen.decode(errors="replace"))
-            sys.exit("timed out waiting for %r" % until)
+            sys.stderr.write("timed out waiting for %r" % until)
+            sys.exit(99)
         ready, _, _ = select.select([fd], [], [], 0.2)
         if not ready:
             continue
@@ -123,12 +171,12 @@ def read(until=None, timeout=30):
             if until is None:
                 return
             sys.stdout.write(screen.decode(errors="replace"))
-            sys.exit("terminal closed before %r" % until)
+            sys.stderr.write("terminal closed before %r" % until)
+            sys.exit(99)
         screen += data
-read(b"Password for pat: ")
-os.write(fd, b"Pty-Typed-Secret\n")
-read(b"Repeat the password: ")
-os.write(fd, b"Pty-Typed-Secret\n")
+for prompt, answer in steps:
+    read(prompt.encode())
+    os.write(fd, answer.encode() + b"\n")
 read()
 _, status = os.waitpid(pid, 0)
 sys.stdout.write(screen.decode(errors="replace"))

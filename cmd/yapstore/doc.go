@@ -2,11 +2,11 @@
 // from the platform's db_manage script, as one binary on top of package store, with that script's defects
 // fixed.
 //
-//	yapstore list-users | add-user NAME | update-user NAME | remove-user NAME AUTH_PROVIDER [--cascade]
-//	yapstore list-simulations [--user NAME] [--auth-provider P] | remove-simulation SIMULATION_ID [--force]
+//	yapstore list-users | add-user NAME | update-user NAME | remove-user NAME AUTH_PROVIDER [--cascade] [--yes]
+//	yapstore list-simulations [--user NAME] [--auth-provider P] | remove-simulation SIMULATION_ID [--force] [--yes]
 //	yapstore list-tasks [--sim_id ID] [--user NAME] [--auth-provider P] | remove-task SIMULATION_ID TASK_ID
-//	yapstore list-clusters | add-cluster CLUSTER_NAME
-//	yapstore schema diagram [--fresh] [--markdown]
+//	yapstore list-clusters | add-cluster CLUSTER_NAME | remove-cluster CLUSTER_NAME
+//	yapstore schema diagram [--fresh] [--markdown] | bench [--compare] | --version
 //	yapstore migrate status | up [--to VERSION] [--backup FILE] | down --to VERSION [--force] [--plan] | adopt | report
 //
 // The database comes from --database-url, DATABASE_URL or the platform's FLASK_SQLALCHEMY_DATABASE_URI.

@@ -47,7 +47,7 @@ func (p *passwordFlags) read(ctx context.Context, env *cli.Env, prompt string) (
 		password = *p.value
 		env.Logf("Password taken from --password")
 	case p.fromStdin:
-		password, err = readLine(ctx, bufio.NewReader(env.Stdin))
+		password, err = cli.ReadLine(ctx, bufio.NewReader(env.Stdin))
 		if err != nil && !errors.Is(err, io.EOF) {
 			return "", fmt.Errorf("read the password from standard input: %w", err)
 		}
@@ -79,13 +79,13 @@ func promptTwice(ctx context.Context, env *cli.Env, tty *os.File, prompt string)
 	defer restore()
 	in := bufio.NewReader(tty)
 	fmt.Fprint(env.Stderr, prompt)
-	first, err := readLine(ctx, in)
+	first, err := cli.ReadLine(ctx, in)
 	fmt.Fprintln(env.Stderr)
 	if err != nil {
 		return "", fmt.Errorf("read the password: %w", err)
 	}
 	fmt.Fprint(env.Stderr, "Repeat the password: ")
-	second, err := readLine(ctx, in)
+	second, err := cli.ReadLine(ctx, in)
 	fmt.Fprintln(env.Stderr)
 	if err != nil {
 		return "", fmt.Errorf("read the password: %w", err)
@@ -94,29 +94,6 @@ func promptTwice(ctx context.Context, env *cli.Env, tty *os.File, prompt string)
 		return "", errors.New("the two passwords differ; nothing was changed")
 	}
 	return first, nil
-}
-
-// readLine reads one line without its line ending. It returns ctx's error if ctx ends first (the read
-// itself cannot be interrupted; it is abandoned). At the end of input it returns what was read and io.EOF.
-func readLine(ctx context.Context, in *bufio.Reader) (string, error) {
-	type result struct {
-		line string
-		err  error
-	}
-	done := make(chan result, 1)
-	go func() {
-		line, err := in.ReadString('\n')
-		done <- result{strings.TrimRight(line, "\r\n"), err}
-	}()
-	select {
-	case <-ctx.Done():
-		return "", ctx.Err()
-	case r := <-done:
-		if errors.Is(r.err, io.EOF) && r.line != "" {
-			return r.line, nil
-		}
-		return r.line, r.err
-	}
 }
 
 // disableEcho turns off the terminal's echo with stty (the standard library has no terminal control) and

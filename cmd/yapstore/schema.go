@@ -35,6 +35,7 @@ func schemaDiagramCommand() *cli.Command {
 		Name:     "diagram",
 		Summary:  "Print a Mermaid class diagram of the schema, read from the database",
 		Database: true,
+		JSON:     true,
 		Description: `Reads the tables of the configured database's catalog and prints them as a Mermaid classDiagram:
 one class per table with its columns ("?" marks a nullable column, PK and FK the keys) and its unique
 keys; joined-table inheritance (a subtable whose primary key refers to its parent's) as <|--; foreign
@@ -42,7 +43,10 @@ keys with ON DELETE CASCADE as compositions (*--), others as associations (<--),
 from nullability and unique keys.
 
 With no database configured, or with --fresh, it starts a throwaway PostgreSQL server (a container, or
-the local server binaries), applies the embedded migrations and diagrams the result.`,
+the local server binaries), applies the embedded migrations and diagrams the result.
+
+With --json it prints what the diagram is drawn from instead: {"schema", "tables": [{"name", "columns",
+"primary_key", "unique_keys", "foreign_keys"}], "relations": [{"kind", "parent", "child", ...}]}.`,
 		Flags: func(fs *cli.FlagSet) {
 			fs.BoolVar(&fresh, "fresh", "diagram the embedded migrations on a throwaway server, not the configured database")
 			fs.BoolVar(&markdown, "markdown", "wrap the diagram in a ```mermaid fence, for README files")
@@ -51,6 +55,7 @@ the local server binaries), applies the embedded migrations and diagrams the res
 		Examples: []string{
 			"yapstore schema diagram > schema.mmd",
 			"yapstore schema diagram --fresh --markdown",
+			"yapstore schema diagram --fresh --json",
 		},
 		Run: func(ctx context.Context, env *cli.Env) error {
 			if schemaName == "" {
@@ -89,6 +94,13 @@ the local server binaries), applies the embedded migrations and diagrams the res
 			}
 			if len(s.Tables) == 0 {
 				return fmt.Errorf("schema %q of the database has no tables", schemaName)
+			}
+			if env.JSON {
+				return env.PrintJSON(struct {
+					Schema    string                   `json:"schema"`
+					Tables    []*schemadiagram.Table   `json:"tables"`
+					Relations []schemadiagram.Relation `json:"relations"`
+				}{schemaName, s.Tables, schemadiagram.Relations(s)})
 			}
 			var out strings.Builder
 			if err := schemadiagram.Render(&out, s); err != nil {

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/yapstore/yapstore/storetest"
@@ -49,6 +51,39 @@ func TestSchemaDiagramOfLiveDatabase(t *testing.T) {
 	} {
 		require.Contains(t, out, line)
 	}
+
+	// --json: what the diagram is drawn from.
+	r = yapDB(t, db.URL, "schema", "diagram", "--json")
+	requireOK(t, r)
+	var described struct {
+		Schema string
+		Tables []struct {
+			Name    string
+			Columns []struct {
+				Name, Type, Default string
+				NotNull             bool `json:"not_null"`
+			}
+			PrimaryKey  []string `json:"primary_key"`
+			ForeignKeys []struct {
+				RefTable string `json:"ref_table"`
+				OnDelete string `json:"on_delete"`
+			} `json:"foreign_keys"`
+		}
+		Relations []struct{ Kind, Parent, Child, Label string }
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &described), r.stdout)
+	assert.Equal(t, "public", described.Schema)
+	require.Len(t, described.Tables, 14)
+	for _, table := range described.Tables {
+		if table.Name == "Page" {
+			assert.Equal(t, []string{"id"}, table.PrimaryKey)
+			require.Len(t, table.ForeignKeys, 1)
+			assert.Equal(t, "Estimator", table.ForeignKeys[0].RefTable)
+			assert.Equal(t, "cascade", table.ForeignKeys[0].OnDelete)
+		}
+	}
+	assert.Contains(t, described.Relations, struct{ Kind, Parent, Child, Label string }{"inheritance", "Task", "CeleryTask", ""})
+	assert.Contains(t, described.Relations, struct{ Kind, Parent, Child, Label string }{"composition", "Estimator", "Page", "estimator_id"})
 
 	// A one-to-one key: a unique foreign key admits at most one child per parent.
 	_, err := db.Pool.Exec(context.Background(), `ALTER TABLE "Logfiles" ADD CONSTRAINT logfiles_one_per_simulation UNIQUE (simulation_id)`)

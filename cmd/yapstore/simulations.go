@@ -114,15 +114,17 @@ func removeSimulationCommand() *cli.Command {
 		Summary:  "Delete a simulation with its tasks, input, results and logs",
 		Database: true,
 		JSON:     true,
+		Confirm:  true,
 		Description: `Deletes the simulation with id SIMULATION_ID (the ID column of list-simulations) and everything under
-it, in one statement. A simulation still pending, running or merging is not deleted unless --force is
+it, in one statement, after a confirmation on the terminal (--yes instead, which is required when standard
+input is not a terminal). A simulation still pending, running or merging is not deleted unless --force is
 given: its workers would keep reporting to a simulation that no longer exists.`,
 		Flags: func(fs *cli.FlagSet) {
 			fs.BoolVar(&force, "force", "delete the simulation even while it is pending, running or merging")
 		},
 		Examples: []string{
 			"yapstore remove-simulation 42",
-			"yapstore remove-simulation 42 --force",
+			"yapstore remove-simulation 42 --force --yes",
 		},
 		Run: func(ctx context.Context, env *cli.Env) error {
 			id, err := parseID(env.Args[0], "SIMULATION_ID")
@@ -141,6 +143,12 @@ given: its workers would keep reporting to a simulation that no longer exists.`,
 				var opts []store.DeleteSimulationOption
 				if force {
 					opts = append(opts, store.Force())
+				} else if sim.State.Active() {
+					return fmt.Errorf("simulation %d (%s) is still %s; pass --force to delete it anyway", id, sim.JobID, sim.State)
+				}
+				question := fmt.Sprintf("Delete simulation %d (%s, %s) with its tasks, input, results and logs?", id, sim.JobID, sim.State)
+				if err := env.Confirm(ctx, question); err != nil {
+					return err
 				}
 				err = s.DeleteSimulation(ctx, id, opts...)
 				switch {

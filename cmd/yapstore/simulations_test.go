@@ -94,9 +94,14 @@ func TestRemoveSimulation(t *testing.T) {
 	ctx := context.Background()
 
 	r := yapDB(t, f.db.URL, "remove-simulation", fmt.Sprint(f.aliceSim.ID))
+	requireFailure(t, r, 2, fmt.Sprintf("Delete simulation %d (%s, UNKNOWN) with its tasks, input, results and logs", f.aliceSim.ID, f.aliceSim.JobID),
+		"pass --yes", "not a terminal")
+	_, err := f.s.GetSimulation(ctx, f.aliceSim.ID)
+	require.NoError(t, err, "nothing is deleted unconfirmed")
+	r = yapDB(t, f.db.URL, "remove-simulation", fmt.Sprint(f.aliceSim.ID), "-y")
 	requireOK(t, r)
 	require.Equal(t, fmt.Sprintf("Deleted simulation %d (%s) with its tasks, input, results and logs\n", f.aliceSim.ID, f.aliceSim.JobID), r.stdout)
-	_, err := f.s.GetSimulation(ctx, f.aliceSim.ID)
+	_, err = f.s.GetSimulation(ctx, f.aliceSim.ID)
 	require.ErrorIs(t, err, store.ErrNotFound)
 	tasks, err := f.s.ListTasks(ctx, f.aliceSim.ID)
 	require.NoError(t, err)
@@ -104,7 +109,7 @@ func TestRemoveSimulation(t *testing.T) {
 	_, err = f.s.GetSimulation(ctx, f.aliceBatch.ID)
 	require.NoError(t, err, "other simulations stay")
 
-	r = yapDB(t, f.db.URL, "remove-simulation", fmt.Sprint(f.aliceSim.ID))
+	r = yapDB(t, f.db.URL, "remove-simulation", fmt.Sprint(f.aliceSim.ID), "--yes")
 	requireFailure(t, r, 1, fmt.Sprintf("simulation %d does not exist", f.aliceSim.ID))
 
 	// A running simulation needs --force.
@@ -115,7 +120,7 @@ func TestRemoveSimulation(t *testing.T) {
 	requireFailure(t, r, 1, "is still RUNNING", "--force")
 	_, err = f.s.GetSimulation(ctx, f.bobSim.ID)
 	require.NoError(t, err)
-	r = yapDB(t, f.db.URL, "remove-simulation", fmt.Sprint(f.bobSim.ID), "--force", "--json")
+	r = yapDB(t, f.db.URL, "remove-simulation", fmt.Sprint(f.bobSim.ID), "--force", "--json", "--yes")
 	requireOK(t, r)
 	require.JSONEq(t, fmt.Sprintf(`{"id": %d, "job_id": %q, "state": "RUNNING"}`, f.bobSim.ID, f.bobSim.JobID), r.stdout)
 	_, err = f.s.GetSimulation(ctx, f.bobSim.ID)

@@ -209,17 +209,21 @@ func removeUserCommand() *cli.Command {
 		Summary:  "Delete the user NAME of AUTH_PROVIDER (YaptideUser or KeycloakUser)",
 		Database: true,
 		JSON:     true,
+		Confirm:  true,
 		Description: `Deletes a user. The same name may exist once per auth provider, so the provider is required:
 YaptideUser (password) or KeycloakUser (single sign-on); case does not matter.
 
 A user who owns simulations is not deleted: the command says how many and exits with 1. With --cascade
-those simulations are deleted too, with their tasks, inputs, results and logs, in the same transaction.`,
+those simulations are deleted too, with their tasks, inputs, results and logs, in the same transaction,
+after a confirmation on the terminal (--yes instead, which is required when standard input is not a
+terminal). Should the user's simulations change between the question and the deletion, nothing is deleted.`,
 		Flags: func(fs *cli.FlagSet) {
 			fs.BoolVar(&cascade, "cascade", "also delete the simulations the user owns, with everything under them")
 		},
 		Examples: []string{
 			"yapstore remove-user alice YaptideUser",
 			"yapstore remove-user bob KeycloakUser --cascade",
+			"yapstore remove-user bob KeycloakUser --cascade --yes --json",
 		},
 		Run: func(ctx context.Context, env *cli.Env) error {
 			name := env.Args[0]
@@ -229,27 +233,33 @@ those simulations are deleted too, with their tasks, inputs, results and logs, i
 			}
 			return withStore(ctx, env, func(s *store.Store) error {
 				env.Logf("Deleting user: %s", userLabel(name, provider))
-				var (
-					u     store.User
-					owned int64
-				)
-				err := s.InTx(ctx, func(tx *store.Store) error {
-					var err error
-					if u, err = tx.GetUserByName(ctx, name, provider); err != nil {
-						return err
-					}
-					if owned, err = countSimulations(ctx, tx, u.ID); err != nil {
-						return err
-					}
-					if owned > 0 && !cascade {
-						return errOwnsSimulations
-					}
-					if cascade {
-						return tx.DeleteUser(ctx, u.ID, store.DeleteOwnedSimulations())
-					}
-					return tx.DeleteUser(ctx, u.ID)
-				})
+				// What would go is counted first, and the operator asked outside any transaction; the
+				// deletion then counts again and deletes only what was confirmed.
+				u, owned, err := userAndSimulations(ctx, s, name, provider)
+				if err == nil && owned > 0 && cascade {
+					err = env.Confirm(ctx, fmt.Sprintf("Delete user %s and the %s it owns, with everything under them?",
+						userLabel(name, provider), cli.Plural(int(owned), "simulation")))
+				}
+				if err == nil {
+					err = s.InTx(ctx, func(tx *store.Store) error {
+						now, count, err := userAndSimulations(ctx, tx, name, provider)
+						switch {
+						case err != nil:
+							return err
+						case now.ID != u.ID || count != owned:
+							return errUserChanged
+						case owned > 0 && !cascade:
+							return errOwnsSimulations
+						case owned > 0:
+							return tx.DeleteUser(ctx, u.ID, store.DeleteOwnedSimulations())
+						}
+						return tx.DeleteUser(ctx, u.ID)
+					})
+				}
 				switch {
+				case errors.Is(err, errUserChanged):
+					return fmt.Errorf("user %s or its simulations changed while deleting; nothing was deleted, run the command again",
+						userLabel(name, provider))
 				case errors.Is(err, store.ErrNotFound):
 					return fmt.Errorf("user %s does not exist", userLabel(name, provider))
 				case errors.Is(err, errOwnsSimulations), errors.Is(err, store.ErrStillReferenced):
@@ -277,8 +287,21 @@ those simulations are deleted too, with their tasks, inputs, results and logs, i
 }
 
 // errOwnsSimulations stops remove-user's transaction when the user owns simulations and --cascade is not
-// given.
-var errOwnsSimulations = errors.New("user owns simulations")
+// given; errUserChanged when the user or the number of its simulations is not what was confirmed.
+var (
+	errOwnsSimulations = errors.New("user owns simulations")
+	errUserChanged     = errors.New("user changed")
+)
+
+// userAndSimulations returns the user name of provider and how many simulations it owns, in two queries.
+func userAndSimulations(ctx context.Context, s *store.Store, name string, provider store.AuthProvider) (store.User, int64, error) {
+	u, err := s.GetUserByName(ctx, name, provider)
+	if err != nil {
+		return store.User{}, 0, err
+	}
+	owned, err := countSimulations(ctx, s, u.ID)
+	return u, owned, err
+}
 
 // countSimulations returns how many simulations the user with id userID owns, through the store's paged
 // list (its total), one query.

@@ -140,7 +140,13 @@ func TestRemoveUserRefusesOwnerWithoutCascade(t *testing.T) {
 	_, err = f.s.GetSimulation(ctx, f.aliceSim.ID)
 	require.NoError(t, err, "and so are its simulations")
 
-	r = yapDB(t, f.db.URL, "remove-user", "--cascade", "alice", "yaptideuser", "--json")
+	// Deleting the user and its simulations needs a confirmation; with no terminal to ask on, --yes.
+	r = yapDB(t, f.db.URL, "remove-user", "--cascade", "alice", "yaptideuser")
+	requireFailure(t, r, 2, "Delete user alice (YaptideUser) and the 2 simulations it owns, with everything under them", "pass --yes")
+	_, err = f.s.GetUser(ctx, f.alice.ID)
+	require.NoError(t, err, "nothing is deleted unconfirmed")
+
+	r = yapDB(t, f.db.URL, "remove-user", "--cascade", "alice", "yaptideuser", "--json", "--yes")
 	requireOK(t, r)
 	var removed map[string]any
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &removed))

@@ -41,6 +41,10 @@ type Command struct {
 	// JSON makes Main add --json to the command's flags; Env.JSON reports it.
 	JSON bool
 
+	// Confirm makes Main add --yes to the command's flags, for Env.Confirm: the command deletes more than one
+	// row and asks first.
+	Confirm bool
+
 	// Run runs the command. A returned *UsageError exits with code 2 and points to the help; any other error
 	// exits with code 1 after one line on standard error. A group leaves Run nil.
 	Run func(ctx context.Context, env *Env) error

@@ -21,6 +21,9 @@ type Env struct {
 	// JSON is set by --json: print data as JSON instead of a table.
 	JSON bool
 
+	// Yes is set by --yes: Confirm answers yes without asking.
+	Yes bool
+
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer

@@ -21,12 +21,12 @@ type IO struct {
 // root and returns the exit code: ExitOK, ExitFailure after one line on standard error, or ExitUsage for a
 // command line it cannot use, after the error and a pointer to the help. "-h", "--help" or "help" before a
 // command name print that command's help on standard output instead. "--version" (or "version") alone
-// prints the program's Version. A group run without a subcommand prints its help on standard error and
+// prints the program's Version, and with --json its BuildInfo. A group run without a subcommand prints its help on standard error and
 // returns ExitUsage.
 func Main(ctx context.Context, root *Command, args []string, stdio IO) int {
 	env := &Env{Stdin: stdio.Stdin, Stdout: stdio.Stdout, Stderr: stdio.Stderr, getenv: stdio.Getenv}
-	if len(args) == 1 && (args[0] == "--version" || args[0] == "version") {
-		writeVersion(env, root.Name)
+	if isVersion(args) {
+		writeVersion(env, root.Name, len(args) == 2)
 		return ExitOK
 	}
 
@@ -79,6 +79,9 @@ func (e *Env) flagsFor(cmd *Command) (*FlagSet, *bool) {
 	}
 	if cmd.JSON {
 		fs.BoolVar(&e.JSON, "json", "print JSON instead of a table, for scripts")
+	}
+	if cmd.Confirm {
+		fs.BoolVar(&e.Yes, "y,yes", "delete without asking (required when standard input is not a terminal)")
 	}
 	fs.CountVar(&e.Verbosity, "v,verbose", "say what is done on standard error; -v -v also logs each SQL statement")
 	fs.hidden(&countValue{p: &e.Verbosity, step: 2}, "vv")
@@ -172,4 +175,15 @@ func tidyMessage(msg string) string {
 		}
 	}
 	return msg
+}
+
+// isVersion reports whether args ask for the version: "--version" or "version", alone or with "--json".
+func isVersion(args []string) bool {
+	switch {
+	case len(args) == 2 && args[1] == "--json":
+		args = args[:1]
+	case len(args) == 2 && args[0] == "--json":
+		args = args[1:]
+	}
+	return len(args) == 1 && (args[0] == "--version" || args[0] == "version")
 }

@@ -6,15 +6,21 @@ import (
 	"strings"
 )
 
-// Version describes the running binary from its build information: the module's version ("(devel)" for a
-// build from a checkout), the VCS revision and time it was built from, "+dirty" when the checkout had
-// uncommitted changes, and the Go version. What the build did not record is left out.
-func Version() string {
+// BuildInfo is what the build recorded about the running binary; what it did not record is empty.
+type BuildInfo struct {
+	Version   string `json:"version"`            // the module's version, "(devel)" for a build from a checkout
+	Revision  string `json:"revision,omitempty"` // the VCS revision, 12 digits, "+dirty" with uncommitted changes
+	BuiltFrom string `json:"vcs_time,omitempty"` // the revision's commit time
+	Go        string `json:"go"`                 // the Go version that built it
+}
+
+// ReadBuildInfo returns the running binary's BuildInfo, with Version "unknown" when the binary carries none.
+func ReadBuildInfo() BuildInfo {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
-		return "unknown (no build information)"
+		return BuildInfo{Version: "unknown"}
 	}
-	parts := []string{info.Main.Version}
+	out := BuildInfo{Version: info.Main.Version, Go: info.GoVersion}
 	settings := map[string]string{}
 	for _, s := range info.Settings {
 		settings[s.Key] = s.Value
@@ -26,18 +32,39 @@ func Version() string {
 		if settings["vcs.modified"] == "true" {
 			rev += "+dirty"
 		}
-		if !strings.Contains(info.Main.Version, strings.TrimSuffix(rev, "+dirty")) { // a pseudo-version names it
-			parts = append(parts, "revision "+rev)
-		}
+		out.Revision = rev
 	}
-	if at := settings["vcs.time"]; at != "" {
-		parts = append(parts, "built from "+at)
+	out.BuiltFrom = settings["vcs.time"]
+	return out
+}
+
+// Version describes the running binary from its build information in one line: the module's version, the
+// VCS revision (unless the version, a pseudo-version, names it) and time it was built from, and the Go
+// version.
+func Version() string {
+	b := ReadBuildInfo()
+	if b.Go == "" {
+		return "unknown (no build information)"
 	}
-	parts = append(parts, info.GoVersion)
+	parts := []string{b.Version}
+	if b.Revision != "" && !strings.Contains(b.Version, strings.TrimSuffix(b.Revision, "+dirty")) {
+		parts = append(parts, "revision "+b.Revision)
+	}
+	if b.BuiltFrom != "" {
+		parts = append(parts, "built from "+b.BuiltFrom)
+	}
+	parts = append(parts, b.Go)
 	return strings.Join(parts, ", ")
 }
 
-// writeVersion prints the program's name and Version.
-func writeVersion(e *Env, name string) {
+// writeVersion prints the program's name and Version, or with asJSON its BuildInfo as a JSON object.
+func writeVersion(e *Env, name string, asJSON bool) {
+	if asJSON {
+		_ = e.PrintJSON(struct {
+			Name string `json:"name"`
+			BuildInfo
+		}{name, ReadBuildInfo()})
+		return
+	}
 	fmt.Fprintf(e.Stdout, "%s %s\n", name, Version())
 }

@@ -15,33 +15,33 @@ type Querier interface {
 
 // Schema is the part of a database schema a diagram shows: its tables, ordered by name.
 type Schema struct {
-	Tables []*Table
+	Tables []*Table `json:"tables"`
 }
 
 // Table is one table with its columns in their order and its keys.
 type Table struct {
-	Name        string
-	Columns     []Column
-	PrimaryKey  []string     // column names, in key order; empty when the table has none
-	UniqueKeys  [][]string   // unique constraints and unique indexes other than the primary key
-	ForeignKeys []ForeignKey // ordered by constraint name
+	Name        string       `json:"name"`
+	Columns     []Column     `json:"columns"`
+	PrimaryKey  []string     `json:"primary_key"`  // column names, in key order; empty when the table has none
+	UniqueKeys  [][]string   `json:"unique_keys"`  // unique constraints and unique indexes other than the primary key
+	ForeignKeys []ForeignKey `json:"foreign_keys"` // ordered by constraint name
 }
 
 // Column is one column of a table.
 type Column struct {
-	Name    string
-	Type    string // as format_type prints it: "integer", "character varying", ...
-	NotNull bool
-	Default string // the default expression, "" when none
+	Name    string `json:"name"`
+	Type    string `json:"type"` // as format_type prints it: "integer", "character varying", ...
+	NotNull bool   `json:"not_null"`
+	Default string `json:"default,omitempty"` // the default expression, "" when none
 }
 
 // ForeignKey is a foreign-key constraint from Columns of its table to RefColumns of RefTable.
 type ForeignKey struct {
-	Name       string
-	Columns    []string
-	RefTable   string
-	RefColumns []string
-	OnDelete   string // "cascade", "restrict", "set null", "set default" or "no action"
+	Name       string   `json:"name"`
+	Columns    []string `json:"columns"`
+	RefTable   string   `json:"ref_table"`
+	RefColumns []string `json:"ref_columns"`
+	OnDelete   string   `json:"on_delete"` // "cascade", "restrict", "set null", "set default" or "no action"
 }
 
 // Table returns the table named name, or nil.

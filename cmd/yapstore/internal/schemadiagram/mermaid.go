@@ -22,15 +22,16 @@ const (
 
 // Relation is one edge of the diagram, derived from a foreign key.
 type Relation struct {
-	Kind   string // Inheritance, Composition or Association
-	Parent string // the referenced table
-	Child  string // the referencing table
+	Kind   string `json:"kind"`   // Inheritance, Composition or Association
+	Parent string `json:"parent"` // the referenced table
+	Child  string `json:"child"`  // the referencing table
 	// ParentCard is how many parent rows one child row refers to: "1" when the foreign-key columns are NOT
 	// NULL, "0..1" otherwise. ChildCard is how many child rows refer to one parent row: "0..1" when the
 	// foreign-key columns are the child's primary key or one of its unique keys, "*" otherwise. Both are
 	// empty for Inheritance.
-	ParentCard, ChildCard string
-	Label                 string // the foreign-key columns, comma-separated; empty for Inheritance
+	ParentCard string `json:"parent_cardinality,omitempty"`
+	ChildCard  string `json:"child_cardinality,omitempty"`
+	Label      string `json:"label,omitempty"` // the foreign-key columns, comma-separated; empty for Inheritance
 }
 
 // Relations derives the diagram's edges from the foreign keys of s, ordered by parent, child and label.
