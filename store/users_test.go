@@ -144,10 +144,16 @@ func TestAuthenticateDefaultFloor(t *testing.T) {
 	require.NoError(t, err)
 	medians := authMedians(t, h.Store, []string{"unknown", "legacy", "current"}, 5)
 	assertWithin(t, medians, 0.15)
-	start := time.Now()
-	_, err = passhash.Hash("correct horse")
-	require.NoError(t, err)
-	assert.Greater(t, medians["unknown"], time.Since(start), "the floor covers at least a default hash's cost")
+	// A default hash's cost is the fastest of three: the other test binaries of `go test ./...` load the
+	// machine now and then, which only ever makes a try slower.
+	cost := time.Duration(1<<63 - 1)
+	for range 3 {
+		start := time.Now()
+		_, err = passhash.Hash("correct horse")
+		require.NoError(t, err)
+		cost = min(cost, time.Since(start))
+	}
+	assert.Greater(t, medians["unknown"], cost, "the floor covers at least a default hash's cost")
 }
 
 // hashFor returns a Werkzeug hash of password in method, computed by python3 as Werkzeug 3.1 computes it
