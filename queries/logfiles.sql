@@ -18,7 +18,3 @@ WITH old AS (
 )
 INSERT INTO "Logfiles" (simulation_id, compressed_data) VALUES (@simulation_id, @compressed_data)
 RETURNING id, simulation_id, compressed_data;
-
--- name: DeleteLogfiles :execrows
--- Removes the log files of a simulation; returns how many rows went.
-DELETE FROM "Logfiles" WHERE simulation_id = @simulation_id;

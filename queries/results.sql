@@ -108,7 +108,3 @@ LEFT JOIN "Estimator" e ON e.simulation_id = s.id
 LEFT JOIN "Page" p ON p.estimator_id = e.id
 WHERE s.job_id = @job_id AND (sqlc.narg(owner_id)::int IS NULL OR s.user_id = sqlc.narg(owner_id)::int)
 ORDER BY e.id NULLS FIRST, p.page_number NULLS FIRST;
-
--- name: CopyPages :copyfrom
-INSERT INTO "Page" (estimator_id, page_number, page_name, page_dimension, compressed_data)
-VALUES (@estimator_id, @page_number, @page_name, @page_dimension, @compressed_data);

@@ -1,6 +1,9 @@
 -- Simulations. A simulation is one "Simulation" row plus exactly one child row: "CelerySimulation" (DIRECT) or
 -- "BatchSimulation" (BATCH), chosen by platform. Reads join both children; writes touch parent and child (and,
 -- on submission, the tasks and the input) in one statement.
+--
+-- Every read returns one shape, the whole "Simulation" row (sqlc.embed, or s.* where a CTE holds it) and then
+-- the children's columns, so a new column reaches every read without touching a column list here.
 
 -- name: SubmitDirectSimulation :one
 -- Creates a DIRECT simulation, its CelerySimulation row, its tasks (numbered by the caller) with their
@@ -32,8 +35,7 @@ WITH sim AS (
     SELECT sim.id, @input_data::bytea FROM sim
     RETURNING id
 )
-SELECT sim.id, sim.job_id, sim.user_id, sim.start_time, sim.end_time, sim.title, sim.platform, sim.input_type,
-       sim.sim_type, sim.job_state, child.merge_id,
+SELECT sim.*, child.merge_id,
        (SELECT count(*) FROM celery_task)::int AS task_count
 FROM sim JOIN child ON child.id = sim.id;
 
@@ -63,15 +65,13 @@ WITH sim AS (
     SELECT sim.id, @input_data::bytea FROM sim
     RETURNING id
 )
-SELECT sim.id, sim.job_id, sim.user_id, sim.start_time, sim.end_time, sim.title, sim.platform, sim.input_type,
-       sim.sim_type, sim.job_state, child.cluster_id, child.job_dir, child.array_id, child.collect_id,
+SELECT sim.*, child.cluster_id, child.job_dir, child.array_id, child.collect_id,
        (SELECT count(*) FROM batch_task)::int AS task_count
 FROM sim JOIN child ON child.id = sim.id;
 
 -- name: GetSimulationByID :one
 -- Reads a simulation with its variant. A non-null owner_id scopes the read: another user's simulation is not found.
-SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
-       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
+SELECT sqlc.embed(s), c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
 FROM "Simulation" s
 LEFT JOIN "CelerySimulation" c ON c.id = s.id
 LEFT JOIN "BatchSimulation" b ON b.id = s.id
@@ -80,8 +80,7 @@ WHERE s.id = @id
 
 -- name: GetSimulationByJobID :one
 -- Reads a simulation with its variant. A non-null owner_id scopes the read: another user's simulation is not found.
-SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
-       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
+SELECT sqlc.embed(s), c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
 FROM "Simulation" s
 LEFT JOIN "CelerySimulation" c ON c.id = s.id
 LEFT JOIN "BatchSimulation" b ON b.id = s.id
@@ -104,8 +103,7 @@ WITH page AS (
     ORDER BY s.start_time DESC NULLS LAST, s.id DESC
     LIMIT @page_size OFFSET @page_offset
 )
-SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
-       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, page.total
+SELECT sqlc.embed(s), c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, page.total
 FROM page
 JOIN "Simulation" s ON s.id = page.id
 LEFT JOIN "CelerySimulation" c ON c.id = s.id
@@ -121,8 +119,7 @@ WITH page AS (
     ORDER BY s.start_time ASC NULLS LAST, s.id ASC
     LIMIT @page_size OFFSET @page_offset
 )
-SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
-       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, page.total
+SELECT sqlc.embed(s), c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, page.total
 FROM page
 JOIN "Simulation" s ON s.id = page.id
 LEFT JOIN "CelerySimulation" c ON c.id = s.id
@@ -138,8 +135,7 @@ WITH page AS (
     ORDER BY s.end_time DESC NULLS LAST, s.id DESC
     LIMIT @page_size OFFSET @page_offset
 )
-SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
-       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, page.total
+SELECT sqlc.embed(s), c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, page.total
 FROM page
 JOIN "Simulation" s ON s.id = page.id
 LEFT JOIN "CelerySimulation" c ON c.id = s.id
@@ -155,8 +151,7 @@ WITH page AS (
     ORDER BY s.end_time ASC NULLS LAST, s.id ASC
     LIMIT @page_size OFFSET @page_offset
 )
-SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
-       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, page.total
+SELECT sqlc.embed(s), c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, page.total
 FROM page
 JOIN "Simulation" s ON s.id = page.id
 LEFT JOIN "CelerySimulation" c ON c.id = s.id
@@ -172,8 +167,7 @@ WHERE s.user_id = @user_id
 
 -- name: ListSimulations :many
 -- Every simulation (optionally of one user), newest first, for operators.
-SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
-       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
+SELECT sqlc.embed(s), c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
 FROM "Simulation" s
 LEFT JOIN "CelerySimulation" c ON c.id = s.id
 LEFT JOIN "BatchSimulation" b ON b.id = s.id
@@ -216,25 +210,19 @@ WITH cur AS (
     WHERE b.id = cur.id AND cur.open
     RETURNING b.id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
 )
-SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
-       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, cn.merge_id AS new_merge_id,
+SELECT s.*, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, cn.merge_id AS new_merge_id,
        true AS applied
 FROM sim s
 LEFT JOIN "CelerySimulation" c ON c.id = s.id
 LEFT JOIN celery cn ON cn.id = s.id
 LEFT JOIN batch b ON b.id = s.id
 UNION ALL
-SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
-       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, NULL::text AS new_merge_id,
+SELECT s.*, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, NULL::text AS new_merge_id,
        false AS applied
 FROM "Simulation" s
 JOIN cur ON cur.id = s.id AND NOT cur.open
 LEFT JOIN "CelerySimulation" c ON c.id = s.id
 LEFT JOIN "BatchSimulation" b ON b.id = s.id;
-
--- name: SetMergeID :execrows
--- Records the id of the merge job of a DIRECT simulation.
-UPDATE "CelerySimulation" SET merge_id = @merge_id WHERE id = @id;
 
 -- name: CancelSimulation :one
 -- Cancels a simulation and every task of it that has not finished, in one statement. A simulation already in a
@@ -273,18 +261,3 @@ WITH cur AS (
     RETURNING s.id
 )
 SELECT cur.id, cur.job_state, EXISTS (SELECT 1 FROM gone) AS deleted FROM cur;
-
--- name: ReserveSimulationIDs :many
--- Takes n ids from the Simulation sequence, for bulk loads through COPY.
-SELECT nextval(pg_get_serial_sequence('"Simulation"', 'id'))::int AS id FROM generate_series(1, @n::int);
-
--- name: CopySimulations :copyfrom
-INSERT INTO "Simulation" (id, job_id, user_id, start_time, end_time, title, platform, input_type, sim_type, job_state)
-VALUES (@id, @job_id, @user_id, @start_time, @end_time, @title, @platform, @input_type, @sim_type, @job_state);
-
--- name: CopyCelerySimulations :copyfrom
-INSERT INTO "CelerySimulation" (id, merge_id) VALUES (@id, @merge_id);
-
--- name: CopyBatchSimulations :copyfrom
-INSERT INTO "BatchSimulation" (id, cluster_id, job_dir, array_id, collect_id)
-VALUES (@id, @cluster_id, @job_dir, @array_id, @collect_id);

@@ -1,17 +1,18 @@
 -- Tasks. A task is one "Task" row plus exactly one child row: "CeleryTask" (DIRECT) or "BatchTask" (BATCH),
 -- chosen by platform. A task is addressed by its simulation and its number within it (task_id).
+--
+-- Every read returns one shape, the whole "Task" row (sqlc.embed, or t.* where a CTE holds it) and then the
+-- child's celery_id, so a new column reaches every read without touching a column list here.
 
 -- name: GetTask :one
-SELECT t.id, t.simulation_id, t.task_id, t.requested_primaries, t.simulated_primaries, t.task_state,
-       t.estimated_time, t.start_time, t.end_time, t.platform, t.last_update_time, c.celery_id
+SELECT sqlc.embed(t), c.celery_id
 FROM "Task" t
 LEFT JOIN "CeleryTask" c ON c.id = t.id
 WHERE t.simulation_id = @simulation_id AND t.task_id = @task_id;
 
 -- name: ListTasks :many
 -- The tasks of a simulation in task order; an empty states array lists every state.
-SELECT t.id, t.simulation_id, t.task_id, t.requested_primaries, t.simulated_primaries, t.task_state,
-       t.estimated_time, t.start_time, t.end_time, t.platform, t.last_update_time, c.celery_id
+SELECT sqlc.embed(t), c.celery_id
 FROM "Task" t
 LEFT JOIN "CeleryTask" c ON c.id = t.id
 WHERE t.simulation_id = @simulation_id
@@ -20,8 +21,7 @@ ORDER BY t.task_id;
 
 -- name: ListTasksOfSimulations :many
 -- The tasks of several simulations, in simulation then task order, for listings.
-SELECT t.id, t.simulation_id, t.task_id, t.requested_primaries, t.simulated_primaries, t.task_state,
-       t.estimated_time, t.start_time, t.end_time, t.platform, t.last_update_time, c.celery_id
+SELECT sqlc.embed(t), c.celery_id
 FROM "Task" t
 LEFT JOIN "CeleryTask" c ON c.id = t.id
 WHERE t.simulation_id = ANY (@simulation_ids::int[])
@@ -61,16 +61,12 @@ WITH upd AS (
     WHERE c.id = upd.id AND sqlc.narg(celery_id)::text IS NOT NULL
     RETURNING c.id, c.celery_id
 )
-SELECT u.id, u.simulation_id, u.task_id, u.requested_primaries, u.simulated_primaries, u.task_state,
-       u.estimated_time, u.start_time, u.end_time, u.platform, u.last_update_time,
-       c.celery_id, cn.celery_id AS new_celery_id, true AS applied
+SELECT u.*, c.celery_id, cn.celery_id AS new_celery_id, true AS applied
 FROM upd u
 LEFT JOIN "CeleryTask" c ON c.id = u.id
 LEFT JOIN celery cn ON cn.id = u.id
 UNION ALL
-SELECT t.id, t.simulation_id, t.task_id, t.requested_primaries, t.simulated_primaries, t.task_state,
-       t.estimated_time, t.start_time, t.end_time, t.platform, t.last_update_time, c.celery_id,
-       NULL::text AS new_celery_id, false AS applied
+SELECT t.*, c.celery_id, NULL::text AS new_celery_id, false AS applied
 FROM "Task" t
 LEFT JOIN "CeleryTask" c ON c.id = t.id
 WHERE t.simulation_id = @simulation_id AND t.task_id = @task_id AND NOT EXISTS (SELECT FROM upd);
@@ -96,14 +92,6 @@ UPDATE "Task" t SET
 WHERE t.simulation_id = @simulation_id AND t.task_id = @task_id
   AND t.task_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED');
 
--- name: TaskStateCounts :many
--- How many tasks of a simulation are in each state, for deriving the simulation's state.
-SELECT t.task_state, count(*)::int AS tasks
-FROM "Task" t
-WHERE t.simulation_id = @simulation_id
-GROUP BY t.task_state
-ORDER BY t.task_state;
-
 -- name: SimulationTaskSummary :many
 -- A simulation's state and platform with the number of its tasks in each state, for deriving the simulation's
 -- state from its tasks in one query. A simulation without tasks gives one row with a NULL task_state and 0;
@@ -118,19 +106,3 @@ ORDER BY t.task_state;
 -- name: DeleteTask :execrows
 -- Deletes one task of one simulation (its child row goes by cascade).
 DELETE FROM "Task" WHERE simulation_id = @simulation_id AND task_id = @task_id;
-
--- name: ReserveTaskIDs :many
--- Takes n ids from the Task sequence, for bulk loads through COPY.
-SELECT nextval(pg_get_serial_sequence('"Task"', 'id'))::int AS id FROM generate_series(1, @n::int);
-
--- name: CopyTasks :copyfrom
-INSERT INTO "Task" (id, simulation_id, task_id, requested_primaries, simulated_primaries, task_state,
-                    estimated_time, start_time, end_time, platform, last_update_time)
-VALUES (@id, @simulation_id, @task_id, @requested_primaries, @simulated_primaries, @task_state,
-        @estimated_time, @start_time, @end_time, @platform, @last_update_time);
-
--- name: CopyCeleryTasks :copyfrom
-INSERT INTO "CeleryTask" (id, celery_id) VALUES (@id, @celery_id);
-
--- name: CopyBatchTasks :copyfrom
-INSERT INTO "BatchTask" (id) VALUES (@id);

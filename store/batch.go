@@ -176,10 +176,6 @@ func (r *recorder) Exec(context.Context, string, ...any) (pgconn.CommandTag, err
 
 func (r *recorder) Query(context.Context, string, ...any) (pgx.Rows, error) { return nil, errRecorded }
 
-func (r *recorder) CopyFrom(context.Context, pgx.Identifier, []string, pgx.CopyFromSource) (int64, error) {
-	return 0, errRecorded
-}
-
 // errorRow is a pgx.Row whose Scan fails with err.
 type errorRow struct{ err error }
 
@@ -195,7 +191,3 @@ func (r replay) Exec(context.Context, string, ...any) (pgconn.CommandTag, error)
 }
 
 func (r replay) Query(context.Context, string, ...any) (pgx.Rows, error) { return nil, errRecorded }
-
-func (r replay) CopyFrom(context.Context, pgx.Identifier, []string, pgx.CopyFromSource) (int64, error) {
-	return 0, errRecorded
-}

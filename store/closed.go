@@ -18,10 +18,6 @@ func (closedExecutor) Query(context.Context, string, ...any) (pgx.Rows, error) {
 
 func (closedExecutor) QueryRow(context.Context, string, ...any) pgx.Row { return closedRow{} }
 
-func (closedExecutor) CopyFrom(context.Context, pgx.Identifier, []string, pgx.CopyFromSource) (int64, error) {
-	return 0, ErrClosed
-}
-
 func (closedExecutor) SendBatch(context.Context, *pgx.Batch) pgx.BatchResults { return closedBatch{} }
 
 // closedRow is a row that fails to scan with ErrClosed.

@@ -66,11 +66,8 @@ func (s *Store) ListSimulations(ctx context.Context, q SimulationQuery) (Simulat
 	}
 	result := SimulationPage{Simulations: make([]Simulation, 0, len(rows)), Page: page, PageSize: size}
 	for _, r := range rows {
-		sim, err := simulationFromRow(simulationRow{
-			ID: r.ID, JobID: r.JobID, UserID: r.UserID, StartTime: r.StartTime, EndTime: r.EndTime, Title: r.Title,
-			Platform: r.Platform, InputType: r.InputType, SimType: r.SimType, JobState: r.JobState,
-			MergeID: r.MergeID, ClusterID: r.ClusterID, JobDir: r.JobDir, ArrayID: r.ArrayID, CollectID: r.CollectID,
-		})
+		sim, err := simulationFromRow(simulationRow{Simulation: r.Simulation,
+			MergeID: r.MergeID, ClusterID: r.ClusterID, JobDir: r.JobDir, ArrayID: r.ArrayID, CollectID: r.CollectID})
 		if err != nil {
 			return SimulationPage{}, err
 		}

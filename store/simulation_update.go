@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -90,16 +91,12 @@ func simulationUpdated(row dbsqlc.UpdateSimulationStateRow, err error, format st
 	if err != nil {
 		return UpdatedSimulation{}, notFoundOr(mapError(err), format, args...)
 	}
-	mergeID := row.MergeID
-	if row.NewMergeID != nil {
-		mergeID = row.NewMergeID
-	}
-	sim, err := simulationFromRow(simulationRow{
+	// The row comes from a CTE, which sqlc.embed cannot name, so the simulation's columns arrive flat.
+	sim, err := simulationFromRow(simulationRow{Simulation: dbsqlc.Simulation{
 		ID: row.ID, JobID: row.JobID, UserID: row.UserID, StartTime: row.StartTime, EndTime: row.EndTime,
-		Title: row.Title, Platform: row.Platform, InputType: row.InputType, SimType: row.SimType,
-		JobState: row.JobState, MergeID: mergeID, ClusterID: row.ClusterID, JobDir: row.JobDir,
-		ArrayID: row.ArrayID, CollectID: row.CollectID,
-	})
+		Title: row.Title, Platform: row.Platform, InputType: row.InputType, SimType: row.SimType, JobState: row.JobState,
+	}, MergeID: cmp.Or(row.NewMergeID, row.MergeID), ClusterID: row.ClusterID, JobDir: row.JobDir,
+		ArrayID: row.ArrayID, CollectID: row.CollectID})
 	if err != nil {
 		return UpdatedSimulation{}, err
 	}

@@ -64,28 +64,15 @@ func (s *Store) GetSimulationByJobID(ctx context.Context, jobID string, opts ...
 	return simulationFromRow(simulationRow(row))
 }
 
-// simulationRow is the shape every simulation query returns; the generated row types convert to it.
-type simulationRow struct {
-	ID        int32
-	JobID     string
-	UserID    *int32
-	StartTime *time.Time
-	EndTime   *time.Time
-	Title     string
-	Platform  string
-	InputType string
-	SimType   string
-	JobState  string
-	MergeID   *string
-	ClusterID *int32
-	JobDir    *string
-	ArrayID   *int32
-	CollectID *int32
-}
+// simulationRow is the shape every simulation read returns: the "Simulation" row and its children's columns
+// (nil where the child is the other variant). The generated row types of the reads have the same fields and
+// convert to it.
+type simulationRow = dbsqlc.GetSimulationByIDRow
 
 // simulationFromRow builds a Simulation with its variant, or returns ErrMissingVariant when a BATCH
 // simulation has no BatchSimulation row or the platform is unknown.
-func simulationFromRow(r simulationRow) (Simulation, error) {
+func simulationFromRow(row simulationRow) (Simulation, error) {
+	r := row.Simulation
 	sim := Simulation{
 		ID:        r.ID,
 		JobID:     r.JobID,
@@ -100,12 +87,12 @@ func simulationFromRow(r simulationRow) (Simulation, error) {
 	}
 	switch sim.Platform {
 	case PlatformDirect:
-		sim.Direct = &DirectSimulation{MergeID: r.MergeID}
+		sim.Direct = &DirectSimulation{MergeID: row.MergeID}
 	case PlatformBatch:
-		if r.ClusterID == nil {
+		if row.ClusterID == nil {
 			return Simulation{}, fmt.Errorf("%w: simulation %d is BATCH but has no BatchSimulation row", ErrMissingVariant, r.ID)
 		}
-		sim.Batch = &BatchSimulation{ClusterID: *r.ClusterID, JobDir: r.JobDir, ArrayID: r.ArrayID, CollectID: r.CollectID}
+		sim.Batch = &BatchSimulation{ClusterID: *row.ClusterID, JobDir: row.JobDir, ArrayID: row.ArrayID, CollectID: row.CollectID}
 	default:
 		return Simulation{}, fmt.Errorf("%w: simulation %d has unknown platform %q", ErrMissingVariant, r.ID, r.Platform)
 	}

@@ -119,11 +119,10 @@ func submittedDirect(row dbsqlc.SubmitDirectSimulationRow, err error, tasks int)
 	if int(row.TaskCount) != tasks {
 		return Simulation{}, fmt.Errorf("yapstore: submit wrote %d tasks of %d", row.TaskCount, tasks)
 	}
-	return simulationFromRow(simulationRow{
+	return simulationFromRow(simulationRow{Simulation: dbsqlc.Simulation{
 		ID: row.ID, JobID: row.JobID, UserID: row.UserID, StartTime: row.StartTime, EndTime: row.EndTime,
-		Title: row.Title, Platform: row.Platform, InputType: row.InputType, SimType: row.SimType,
-		JobState: row.JobState, MergeID: row.MergeID,
-	})
+		Title: row.Title, Platform: row.Platform, InputType: row.InputType, SimType: row.SimType, JobState: row.JobState,
+	}, MergeID: row.MergeID})
 }
 
 // SubmitBatch creates a batch simulation with a new job id, its BatchSimulation row, its tasks (Pending,
@@ -184,11 +183,10 @@ func submittedBatch(row dbsqlc.SubmitBatchSimulationRow, err error, tasks int) (
 		return Simulation{}, fmt.Errorf("yapstore: submit wrote %d tasks of %d", row.TaskCount, tasks)
 	}
 	clusterID := row.ClusterID
-	return simulationFromRow(simulationRow{
+	return simulationFromRow(simulationRow{Simulation: dbsqlc.Simulation{
 		ID: row.ID, JobID: row.JobID, UserID: row.UserID, StartTime: row.StartTime, EndTime: row.EndTime,
-		Title: row.Title, Platform: row.Platform, InputType: row.InputType, SimType: row.SimType,
-		JobState: row.JobState, ClusterID: &clusterID, JobDir: row.JobDir, ArrayID: row.ArrayID, CollectID: row.CollectID,
-	})
+		Title: row.Title, Platform: row.Platform, InputType: row.InputType, SimType: row.SimType, JobState: row.JobState,
+	}, ClusterID: &clusterID, JobDir: row.JobDir, ArrayID: row.ArrayID, CollectID: row.CollectID})
 }
 
 // preparedSubmission is what both submissions compute before sending.

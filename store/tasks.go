@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -120,15 +121,13 @@ func taskUpdated(row dbsqlc.UpdateTaskProgressRow, err error, simulationID, numb
 	if err != nil {
 		return UpdatedTask{}, notFoundOr(mapError(err), "task %d of simulation %d", number, simulationID)
 	}
-	r := taskRow{
+	// The update's row comes from a CTE, which sqlc.embed cannot name, so the task's columns arrive flat (in the
+	// table's column order, from u.*); this is the one place that lists them.
+	r := taskRow{Task: dbsqlc.Task{
 		ID: row.ID, SimulationID: row.SimulationID, TaskID: row.TaskID, RequestedPrimaries: row.RequestedPrimaries,
 		SimulatedPrimaries: row.SimulatedPrimaries, TaskState: row.TaskState, EstimatedTime: row.EstimatedTime,
 		StartTime: row.StartTime, EndTime: row.EndTime, Platform: row.Platform, LastUpdateTime: row.LastUpdateTime,
-		CeleryID: row.CeleryID,
-	}
-	if row.NewCeleryID != nil {
-		r.CeleryID = row.NewCeleryID
-	}
+	}, CeleryID: cmp.Or(row.NewCeleryID, row.CeleryID)}
 	t, err := taskFromRow(r)
 	if err != nil {
 		return UpdatedTask{}, err
@@ -195,27 +194,17 @@ func checkTaskUpdate(u TaskUpdate) (*string, error) {
 	return state, nil
 }
 
-// taskRow is the shape every task query returns; the generated row types convert to it.
-type taskRow struct {
-	ID                 int32
-	SimulationID       *int32
-	TaskID             int32
-	RequestedPrimaries int32
-	SimulatedPrimaries int32
-	TaskState          string
-	EstimatedTime      *int32
-	StartTime          *time.Time
-	EndTime            *time.Time
-	Platform           string
-	LastUpdateTime     *time.Time
-	CeleryID           *string
-}
+// taskRow is the shape every task read returns: the "Task" row and the child's celery_id (nil for a batch
+// task). The generated row types of the reads have the same fields and convert to it.
+type taskRow = dbsqlc.GetTaskRow
 
 // taskFromRow builds a Task with its variant, or returns ErrMissingVariant when a DIRECT task has no
 // CeleryTask row or the platform is unknown.
-func taskFromRow(r taskRow) (Task, error) {
+func taskFromRow(row taskRow) (Task, error) {
+	r := row.Task
 	t := Task{
 		ID:                 r.ID,
+		SimulationID:       orZero(r.SimulationID),
 		Number:             r.TaskID,
 		RequestedPrimaries: r.RequestedPrimaries,
 		SimulatedPrimaries: r.SimulatedPrimaries,
@@ -226,15 +215,12 @@ func taskFromRow(r taskRow) (Task, error) {
 		LastUpdateTime:     r.LastUpdateTime,
 		Platform:           Platform(r.Platform),
 	}
-	if r.SimulationID != nil {
-		t.SimulationID = *r.SimulationID
-	}
 	switch t.Platform {
 	case PlatformDirect:
-		if r.CeleryID == nil {
+		if row.CeleryID == nil {
 			return Task{}, fmt.Errorf("%w: task %d is DIRECT but has no CeleryTask row", ErrMissingVariant, r.ID)
 		}
-		t.Direct = &DirectTask{CeleryID: *r.CeleryID}
+		t.Direct = &DirectTask{CeleryID: *row.CeleryID}
 	case PlatformBatch:
 		t.Batch = &BatchTask{}
 	default:

@@ -9,19 +9,6 @@ import (
 	"context"
 )
 
-const deleteLogfiles = `-- name: DeleteLogfiles :execrows
-DELETE FROM "Logfiles" WHERE simulation_id = $1
-`
-
-// Removes the log files of a simulation; returns how many rows went.
-func (q *Queries) DeleteLogfiles(ctx context.Context, db DBTX, simulationID int32) (int64, error) {
-	result, err := db.Exec(ctx, deleteLogfiles, simulationID)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
-}
-
 const getLogfiles = `-- name: GetLogfiles :one
 
 SELECT s.id AS simulation_id, (l.id IS NOT NULL)::bool AS has_logfiles, l.compressed_data

@@ -10,14 +10,6 @@ import (
 	"time"
 )
 
-type CopyPagesParams struct {
-	EstimatorID    int32
-	PageNumber     int32
-	PageName       string
-	PageDimension  int32
-	CompressedData []byte
-}
-
 const getResultsOfJob = `-- name: GetResultsOfJob :many
 WITH sim AS (
     SELECT s.id FROM "Simulation" s

@@ -52,32 +52,6 @@ func (q *Queries) CancelSimulation(ctx context.Context, db DBTX, arg CancelSimul
 	return i, err
 }
 
-type CopyBatchSimulationsParams struct {
-	ID        int32
-	ClusterID int32
-	JobDir    *string
-	ArrayID   *int32
-	CollectID *int32
-}
-
-type CopyCelerySimulationsParams struct {
-	ID      int32
-	MergeID *string
-}
-
-type CopySimulationsParams struct {
-	ID        int32
-	JobID     string
-	UserID    *int32
-	StartTime *time.Time
-	EndTime   *time.Time
-	Title     string
-	Platform  string
-	InputType string
-	SimType   string
-	JobState  string
-}
-
 const countSimulationsOfUserByState = `-- name: CountSimulationsOfUserByState :one
 SELECT count(*)
 FROM "Simulation" s
@@ -133,8 +107,7 @@ func (q *Queries) DeleteSimulation(ctx context.Context, db DBTX, arg DeleteSimul
 }
 
 const getSimulationByID = `-- name: GetSimulationByID :one
-SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
-       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
+SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type, s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
 FROM "Simulation" s
 LEFT JOIN "CelerySimulation" c ON c.id = s.id
 LEFT JOIN "BatchSimulation" b ON b.id = s.id
@@ -148,21 +121,12 @@ type GetSimulationByIDParams struct {
 }
 
 type GetSimulationByIDRow struct {
-	ID        int32
-	JobID     string
-	UserID    *int32
-	StartTime *time.Time
-	EndTime   *time.Time
-	Title     string
-	Platform  string
-	InputType string
-	SimType   string
-	JobState  string
-	MergeID   *string
-	ClusterID *int32
-	JobDir    *string
-	ArrayID   *int32
-	CollectID *int32
+	Simulation Simulation
+	MergeID    *string
+	ClusterID  *int32
+	JobDir     *string
+	ArrayID    *int32
+	CollectID  *int32
 }
 
 // Reads a simulation with its variant. A non-null owner_id scopes the read: another user's simulation is not found.
@@ -170,16 +134,16 @@ func (q *Queries) GetSimulationByID(ctx context.Context, db DBTX, arg GetSimulat
 	row := db.QueryRow(ctx, getSimulationByID, arg.ID, arg.OwnerID)
 	var i GetSimulationByIDRow
 	err := row.Scan(
-		&i.ID,
-		&i.JobID,
-		&i.UserID,
-		&i.StartTime,
-		&i.EndTime,
-		&i.Title,
-		&i.Platform,
-		&i.InputType,
-		&i.SimType,
-		&i.JobState,
+		&i.Simulation.ID,
+		&i.Simulation.JobID,
+		&i.Simulation.UserID,
+		&i.Simulation.StartTime,
+		&i.Simulation.EndTime,
+		&i.Simulation.Title,
+		&i.Simulation.Platform,
+		&i.Simulation.InputType,
+		&i.Simulation.SimType,
+		&i.Simulation.JobState,
 		&i.MergeID,
 		&i.ClusterID,
 		&i.JobDir,
@@ -190,8 +154,7 @@ func (q *Queries) GetSimulationByID(ctx context.Context, db DBTX, arg GetSimulat
 }
 
 const getSimulationByJobID = `-- name: GetSimulationByJobID :one
-SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
-       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
+SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type, s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
 FROM "Simulation" s
 LEFT JOIN "CelerySimulation" c ON c.id = s.id
 LEFT JOIN "BatchSimulation" b ON b.id = s.id
@@ -205,21 +168,12 @@ type GetSimulationByJobIDParams struct {
 }
 
 type GetSimulationByJobIDRow struct {
-	ID        int32
-	JobID     string
-	UserID    *int32
-	StartTime *time.Time
-	EndTime   *time.Time
-	Title     string
-	Platform  string
-	InputType string
-	SimType   string
-	JobState  string
-	MergeID   *string
-	ClusterID *int32
-	JobDir    *string
-	ArrayID   *int32
-	CollectID *int32
+	Simulation Simulation
+	MergeID    *string
+	ClusterID  *int32
+	JobDir     *string
+	ArrayID    *int32
+	CollectID  *int32
 }
 
 // Reads a simulation with its variant. A non-null owner_id scopes the read: another user's simulation is not found.
@@ -227,16 +181,16 @@ func (q *Queries) GetSimulationByJobID(ctx context.Context, db DBTX, arg GetSimu
 	row := db.QueryRow(ctx, getSimulationByJobID, arg.JobID, arg.OwnerID)
 	var i GetSimulationByJobIDRow
 	err := row.Scan(
-		&i.ID,
-		&i.JobID,
-		&i.UserID,
-		&i.StartTime,
-		&i.EndTime,
-		&i.Title,
-		&i.Platform,
-		&i.InputType,
-		&i.SimType,
-		&i.JobState,
+		&i.Simulation.ID,
+		&i.Simulation.JobID,
+		&i.Simulation.UserID,
+		&i.Simulation.StartTime,
+		&i.Simulation.EndTime,
+		&i.Simulation.Title,
+		&i.Simulation.Platform,
+		&i.Simulation.InputType,
+		&i.Simulation.SimType,
+		&i.Simulation.JobState,
 		&i.MergeID,
 		&i.ClusterID,
 		&i.JobDir,
@@ -247,8 +201,7 @@ func (q *Queries) GetSimulationByJobID(ctx context.Context, db DBTX, arg GetSimu
 }
 
 const listSimulations = `-- name: ListSimulations :many
-SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
-       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
+SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type, s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
 FROM "Simulation" s
 LEFT JOIN "CelerySimulation" c ON c.id = s.id
 LEFT JOIN "BatchSimulation" b ON b.id = s.id
@@ -257,21 +210,12 @@ ORDER BY s.start_time DESC NULLS LAST, s.id DESC
 `
 
 type ListSimulationsRow struct {
-	ID        int32
-	JobID     string
-	UserID    *int32
-	StartTime *time.Time
-	EndTime   *time.Time
-	Title     string
-	Platform  string
-	InputType string
-	SimType   string
-	JobState  string
-	MergeID   *string
-	ClusterID *int32
-	JobDir    *string
-	ArrayID   *int32
-	CollectID *int32
+	Simulation Simulation
+	MergeID    *string
+	ClusterID  *int32
+	JobDir     *string
+	ArrayID    *int32
+	CollectID  *int32
 }
 
 // Every simulation (optionally of one user), newest first, for operators.
@@ -285,16 +229,16 @@ func (q *Queries) ListSimulations(ctx context.Context, db DBTX, userID *int32) (
 	for rows.Next() {
 		var i ListSimulationsRow
 		if err := rows.Scan(
-			&i.ID,
-			&i.JobID,
-			&i.UserID,
-			&i.StartTime,
-			&i.EndTime,
-			&i.Title,
-			&i.Platform,
-			&i.InputType,
-			&i.SimType,
-			&i.JobState,
+			&i.Simulation.ID,
+			&i.Simulation.JobID,
+			&i.Simulation.UserID,
+			&i.Simulation.StartTime,
+			&i.Simulation.EndTime,
+			&i.Simulation.Title,
+			&i.Simulation.Platform,
+			&i.Simulation.InputType,
+			&i.Simulation.SimType,
+			&i.Simulation.JobState,
 			&i.MergeID,
 			&i.ClusterID,
 			&i.JobDir,
@@ -320,8 +264,7 @@ WITH page AS (
     ORDER BY s.end_time ASC NULLS LAST, s.id ASC
     LIMIT $4 OFFSET $3
 )
-SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
-       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, page.total
+SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type, s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, page.total
 FROM page
 JOIN "Simulation" s ON s.id = page.id
 LEFT JOIN "CelerySimulation" c ON c.id = s.id
@@ -337,22 +280,13 @@ type ListSimulationsOfUserByEndTimeAscParams struct {
 }
 
 type ListSimulationsOfUserByEndTimeAscRow struct {
-	ID        int32
-	JobID     string
-	UserID    *int32
-	StartTime *time.Time
-	EndTime   *time.Time
-	Title     string
-	Platform  string
-	InputType string
-	SimType   string
-	JobState  string
-	MergeID   *string
-	ClusterID *int32
-	JobDir    *string
-	ArrayID   *int32
-	CollectID *int32
-	Total     int64
+	Simulation Simulation
+	MergeID    *string
+	ClusterID  *int32
+	JobDir     *string
+	ArrayID    *int32
+	CollectID  *int32
+	Total      int64
 }
 
 func (q *Queries) ListSimulationsOfUserByEndTimeAsc(ctx context.Context, db DBTX, arg ListSimulationsOfUserByEndTimeAscParams) ([]ListSimulationsOfUserByEndTimeAscRow, error) {
@@ -370,16 +304,16 @@ func (q *Queries) ListSimulationsOfUserByEndTimeAsc(ctx context.Context, db DBTX
 	for rows.Next() {
 		var i ListSimulationsOfUserByEndTimeAscRow
 		if err := rows.Scan(
-			&i.ID,
-			&i.JobID,
-			&i.UserID,
-			&i.StartTime,
-			&i.EndTime,
-			&i.Title,
-			&i.Platform,
-			&i.InputType,
-			&i.SimType,
-			&i.JobState,
+			&i.Simulation.ID,
+			&i.Simulation.JobID,
+			&i.Simulation.UserID,
+			&i.Simulation.StartTime,
+			&i.Simulation.EndTime,
+			&i.Simulation.Title,
+			&i.Simulation.Platform,
+			&i.Simulation.InputType,
+			&i.Simulation.SimType,
+			&i.Simulation.JobState,
 			&i.MergeID,
 			&i.ClusterID,
 			&i.JobDir,
@@ -406,8 +340,7 @@ WITH page AS (
     ORDER BY s.end_time DESC NULLS LAST, s.id DESC
     LIMIT $4 OFFSET $3
 )
-SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
-       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, page.total
+SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type, s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, page.total
 FROM page
 JOIN "Simulation" s ON s.id = page.id
 LEFT JOIN "CelerySimulation" c ON c.id = s.id
@@ -423,22 +356,13 @@ type ListSimulationsOfUserByEndTimeDescParams struct {
 }
 
 type ListSimulationsOfUserByEndTimeDescRow struct {
-	ID        int32
-	JobID     string
-	UserID    *int32
-	StartTime *time.Time
-	EndTime   *time.Time
-	Title     string
-	Platform  string
-	InputType string
-	SimType   string
-	JobState  string
-	MergeID   *string
-	ClusterID *int32
-	JobDir    *string
-	ArrayID   *int32
-	CollectID *int32
-	Total     int64
+	Simulation Simulation
+	MergeID    *string
+	ClusterID  *int32
+	JobDir     *string
+	ArrayID    *int32
+	CollectID  *int32
+	Total      int64
 }
 
 func (q *Queries) ListSimulationsOfUserByEndTimeDesc(ctx context.Context, db DBTX, arg ListSimulationsOfUserByEndTimeDescParams) ([]ListSimulationsOfUserByEndTimeDescRow, error) {
@@ -456,16 +380,16 @@ func (q *Queries) ListSimulationsOfUserByEndTimeDesc(ctx context.Context, db DBT
 	for rows.Next() {
 		var i ListSimulationsOfUserByEndTimeDescRow
 		if err := rows.Scan(
-			&i.ID,
-			&i.JobID,
-			&i.UserID,
-			&i.StartTime,
-			&i.EndTime,
-			&i.Title,
-			&i.Platform,
-			&i.InputType,
-			&i.SimType,
-			&i.JobState,
+			&i.Simulation.ID,
+			&i.Simulation.JobID,
+			&i.Simulation.UserID,
+			&i.Simulation.StartTime,
+			&i.Simulation.EndTime,
+			&i.Simulation.Title,
+			&i.Simulation.Platform,
+			&i.Simulation.InputType,
+			&i.Simulation.SimType,
+			&i.Simulation.JobState,
 			&i.MergeID,
 			&i.ClusterID,
 			&i.JobDir,
@@ -492,8 +416,7 @@ WITH page AS (
     ORDER BY s.start_time ASC NULLS LAST, s.id ASC
     LIMIT $4 OFFSET $3
 )
-SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
-       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, page.total
+SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type, s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, page.total
 FROM page
 JOIN "Simulation" s ON s.id = page.id
 LEFT JOIN "CelerySimulation" c ON c.id = s.id
@@ -509,22 +432,13 @@ type ListSimulationsOfUserByStartTimeAscParams struct {
 }
 
 type ListSimulationsOfUserByStartTimeAscRow struct {
-	ID        int32
-	JobID     string
-	UserID    *int32
-	StartTime *time.Time
-	EndTime   *time.Time
-	Title     string
-	Platform  string
-	InputType string
-	SimType   string
-	JobState  string
-	MergeID   *string
-	ClusterID *int32
-	JobDir    *string
-	ArrayID   *int32
-	CollectID *int32
-	Total     int64
+	Simulation Simulation
+	MergeID    *string
+	ClusterID  *int32
+	JobDir     *string
+	ArrayID    *int32
+	CollectID  *int32
+	Total      int64
 }
 
 func (q *Queries) ListSimulationsOfUserByStartTimeAsc(ctx context.Context, db DBTX, arg ListSimulationsOfUserByStartTimeAscParams) ([]ListSimulationsOfUserByStartTimeAscRow, error) {
@@ -542,16 +456,16 @@ func (q *Queries) ListSimulationsOfUserByStartTimeAsc(ctx context.Context, db DB
 	for rows.Next() {
 		var i ListSimulationsOfUserByStartTimeAscRow
 		if err := rows.Scan(
-			&i.ID,
-			&i.JobID,
-			&i.UserID,
-			&i.StartTime,
-			&i.EndTime,
-			&i.Title,
-			&i.Platform,
-			&i.InputType,
-			&i.SimType,
-			&i.JobState,
+			&i.Simulation.ID,
+			&i.Simulation.JobID,
+			&i.Simulation.UserID,
+			&i.Simulation.StartTime,
+			&i.Simulation.EndTime,
+			&i.Simulation.Title,
+			&i.Simulation.Platform,
+			&i.Simulation.InputType,
+			&i.Simulation.SimType,
+			&i.Simulation.JobState,
 			&i.MergeID,
 			&i.ClusterID,
 			&i.JobDir,
@@ -578,8 +492,7 @@ WITH page AS (
     ORDER BY s.start_time DESC NULLS LAST, s.id DESC
     LIMIT $4 OFFSET $3
 )
-SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
-       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, page.total
+SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type, s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, page.total
 FROM page
 JOIN "Simulation" s ON s.id = page.id
 LEFT JOIN "CelerySimulation" c ON c.id = s.id
@@ -595,22 +508,13 @@ type ListSimulationsOfUserByStartTimeDescParams struct {
 }
 
 type ListSimulationsOfUserByStartTimeDescRow struct {
-	ID        int32
-	JobID     string
-	UserID    *int32
-	StartTime *time.Time
-	EndTime   *time.Time
-	Title     string
-	Platform  string
-	InputType string
-	SimType   string
-	JobState  string
-	MergeID   *string
-	ClusterID *int32
-	JobDir    *string
-	ArrayID   *int32
-	CollectID *int32
-	Total     int64
+	Simulation Simulation
+	MergeID    *string
+	ClusterID  *int32
+	JobDir     *string
+	ArrayID    *int32
+	CollectID  *int32
+	Total      int64
 }
 
 // One page of a user's simulations, by start_time descending (the platform's default); the three queries
@@ -635,16 +539,16 @@ func (q *Queries) ListSimulationsOfUserByStartTimeDesc(ctx context.Context, db D
 	for rows.Next() {
 		var i ListSimulationsOfUserByStartTimeDescRow
 		if err := rows.Scan(
-			&i.ID,
-			&i.JobID,
-			&i.UserID,
-			&i.StartTime,
-			&i.EndTime,
-			&i.Title,
-			&i.Platform,
-			&i.InputType,
-			&i.SimType,
-			&i.JobState,
+			&i.Simulation.ID,
+			&i.Simulation.JobID,
+			&i.Simulation.UserID,
+			&i.Simulation.StartTime,
+			&i.Simulation.EndTime,
+			&i.Simulation.Title,
+			&i.Simulation.Platform,
+			&i.Simulation.InputType,
+			&i.Simulation.SimType,
+			&i.Simulation.JobState,
 			&i.MergeID,
 			&i.ClusterID,
 			&i.JobDir,
@@ -660,49 +564,6 @@ func (q *Queries) ListSimulationsOfUserByStartTimeDesc(ctx context.Context, db D
 		return nil, err
 	}
 	return items, nil
-}
-
-const reserveSimulationIDs = `-- name: ReserveSimulationIDs :many
-SELECT nextval(pg_get_serial_sequence('"Simulation"', 'id'))::int AS id FROM generate_series(1, $1::int)
-`
-
-// Takes n ids from the Simulation sequence, for bulk loads through COPY.
-func (q *Queries) ReserveSimulationIDs(ctx context.Context, db DBTX, n int32) ([]int32, error) {
-	rows, err := db.Query(ctx, reserveSimulationIDs, n)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []int32
-	for rows.Next() {
-		var id int32
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		items = append(items, id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const setMergeID = `-- name: SetMergeID :execrows
-UPDATE "CelerySimulation" SET merge_id = $1 WHERE id = $2
-`
-
-type SetMergeIDParams struct {
-	MergeID *string
-	ID      int32
-}
-
-// Records the id of the merge job of a DIRECT simulation.
-func (q *Queries) SetMergeID(ctx context.Context, db DBTX, arg SetMergeIDParams) (int64, error) {
-	result, err := db.Exec(ctx, setMergeID, arg.MergeID, arg.ID)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
 }
 
 const submitBatchSimulation = `-- name: SubmitBatchSimulation :one
@@ -729,8 +590,7 @@ WITH sim AS (
     SELECT sim.id, $14::bytea FROM sim
     RETURNING id
 )
-SELECT sim.id, sim.job_id, sim.user_id, sim.start_time, sim.end_time, sim.title, sim.platform, sim.input_type,
-       sim.sim_type, sim.job_state, child.cluster_id, child.job_dir, child.array_id, child.collect_id,
+SELECT sim.id, sim.job_id, sim.user_id, sim.start_time, sim.end_time, sim.title, sim.platform, sim.input_type, sim.sim_type, sim.job_state, child.cluster_id, child.job_dir, child.array_id, child.collect_id,
        (SELECT count(*) FROM batch_task)::int AS task_count
 FROM sim JOIN child ON child.id = sim.id
 `
@@ -838,8 +698,7 @@ WITH sim AS (
     SELECT sim.id, $12::bytea FROM sim
     RETURNING id
 )
-SELECT sim.id, sim.job_id, sim.user_id, sim.start_time, sim.end_time, sim.title, sim.platform, sim.input_type,
-       sim.sim_type, sim.job_state, child.merge_id,
+SELECT sim.id, sim.job_id, sim.user_id, sim.start_time, sim.end_time, sim.title, sim.platform, sim.input_type, sim.sim_type, sim.job_state, child.merge_id,
        (SELECT count(*) FROM celery_task)::int AS task_count
 FROM sim JOIN child ON child.id = sim.id
 `
@@ -877,6 +736,9 @@ type SubmitDirectSimulationRow struct {
 // Simulations. A simulation is one "Simulation" row plus exactly one child row: "CelerySimulation" (DIRECT) or
 // "BatchSimulation" (BATCH), chosen by platform. Reads join both children; writes touch parent and child (and,
 // on submission, the tasks and the input) in one statement.
+//
+// Every read returns one shape, the whole "Simulation" row (sqlc.embed, or s.* where a CTE holds it) and then
+// the children's columns, so a new column reaches every read without touching a column list here.
 // Creates a DIRECT simulation, its CelerySimulation row, its tasks (numbered by the caller) with their
 // CeleryTask rows and its input, in one statement. Task arrays are parallel: task_ids[i] has
 // requested_primaries[i] and celery_ids[i].
@@ -942,16 +804,14 @@ WITH cur AS (
     WHERE b.id = cur.id AND cur.open
     RETURNING b.id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
 )
-SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
-       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, cn.merge_id AS new_merge_id,
+SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type, s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, cn.merge_id AS new_merge_id,
        true AS applied
 FROM sim s
 LEFT JOIN "CelerySimulation" c ON c.id = s.id
 LEFT JOIN celery cn ON cn.id = s.id
 LEFT JOIN batch b ON b.id = s.id
 UNION ALL
-SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type,
-       s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, NULL::text AS new_merge_id,
+SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type, s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id, NULL::text AS new_merge_id,
        false AS applied
 FROM "Simulation" s
 JOIN cur ON cur.id = s.id AND NOT cur.open

@@ -10,25 +10,6 @@ import (
 	"time"
 )
 
-type CopyCeleryTasksParams struct {
-	ID       int32
-	CeleryID string
-}
-
-type CopyTasksParams struct {
-	ID                 int32
-	SimulationID       *int32
-	TaskID             int32
-	RequestedPrimaries int32
-	SimulatedPrimaries int32
-	TaskState          string
-	EstimatedTime      *int32
-	StartTime          *time.Time
-	EndTime            *time.Time
-	Platform           string
-	LastUpdateTime     *time.Time
-}
-
 const deleteTask = `-- name: DeleteTask :execrows
 DELETE FROM "Task" WHERE simulation_id = $1 AND task_id = $2
 `
@@ -49,8 +30,7 @@ func (q *Queries) DeleteTask(ctx context.Context, db DBTX, arg DeleteTaskParams)
 
 const getTask = `-- name: GetTask :one
 
-SELECT t.id, t.simulation_id, t.task_id, t.requested_primaries, t.simulated_primaries, t.task_state,
-       t.estimated_time, t.start_time, t.end_time, t.platform, t.last_update_time, c.celery_id
+SELECT t.id, t.simulation_id, t.task_id, t.requested_primaries, t.simulated_primaries, t.task_state, t.estimated_time, t.start_time, t.end_time, t.platform, t.last_update_time, c.celery_id
 FROM "Task" t
 LEFT JOIN "CeleryTask" c ON c.id = t.id
 WHERE t.simulation_id = $1 AND t.task_id = $2
@@ -62,45 +42,37 @@ type GetTaskParams struct {
 }
 
 type GetTaskRow struct {
-	ID                 int32
-	SimulationID       *int32
-	TaskID             int32
-	RequestedPrimaries int32
-	SimulatedPrimaries int32
-	TaskState          string
-	EstimatedTime      *int32
-	StartTime          *time.Time
-	EndTime            *time.Time
-	Platform           string
-	LastUpdateTime     *time.Time
-	CeleryID           *string
+	Task     Task
+	CeleryID *string
 }
 
 // Tasks. A task is one "Task" row plus exactly one child row: "CeleryTask" (DIRECT) or "BatchTask" (BATCH),
 // chosen by platform. A task is addressed by its simulation and its number within it (task_id).
+//
+// Every read returns one shape, the whole "Task" row (sqlc.embed, or t.* where a CTE holds it) and then the
+// child's celery_id, so a new column reaches every read without touching a column list here.
 func (q *Queries) GetTask(ctx context.Context, db DBTX, arg GetTaskParams) (GetTaskRow, error) {
 	row := db.QueryRow(ctx, getTask, arg.SimulationID, arg.TaskID)
 	var i GetTaskRow
 	err := row.Scan(
-		&i.ID,
-		&i.SimulationID,
-		&i.TaskID,
-		&i.RequestedPrimaries,
-		&i.SimulatedPrimaries,
-		&i.TaskState,
-		&i.EstimatedTime,
-		&i.StartTime,
-		&i.EndTime,
-		&i.Platform,
-		&i.LastUpdateTime,
+		&i.Task.ID,
+		&i.Task.SimulationID,
+		&i.Task.TaskID,
+		&i.Task.RequestedPrimaries,
+		&i.Task.SimulatedPrimaries,
+		&i.Task.TaskState,
+		&i.Task.EstimatedTime,
+		&i.Task.StartTime,
+		&i.Task.EndTime,
+		&i.Task.Platform,
+		&i.Task.LastUpdateTime,
 		&i.CeleryID,
 	)
 	return i, err
 }
 
 const listTasks = `-- name: ListTasks :many
-SELECT t.id, t.simulation_id, t.task_id, t.requested_primaries, t.simulated_primaries, t.task_state,
-       t.estimated_time, t.start_time, t.end_time, t.platform, t.last_update_time, c.celery_id
+SELECT t.id, t.simulation_id, t.task_id, t.requested_primaries, t.simulated_primaries, t.task_state, t.estimated_time, t.start_time, t.end_time, t.platform, t.last_update_time, c.celery_id
 FROM "Task" t
 LEFT JOIN "CeleryTask" c ON c.id = t.id
 WHERE t.simulation_id = $1
@@ -114,18 +86,8 @@ type ListTasksParams struct {
 }
 
 type ListTasksRow struct {
-	ID                 int32
-	SimulationID       *int32
-	TaskID             int32
-	RequestedPrimaries int32
-	SimulatedPrimaries int32
-	TaskState          string
-	EstimatedTime      *int32
-	StartTime          *time.Time
-	EndTime            *time.Time
-	Platform           string
-	LastUpdateTime     *time.Time
-	CeleryID           *string
+	Task     Task
+	CeleryID *string
 }
 
 // The tasks of a simulation in task order; an empty states array lists every state.
@@ -139,17 +101,17 @@ func (q *Queries) ListTasks(ctx context.Context, db DBTX, arg ListTasksParams) (
 	for rows.Next() {
 		var i ListTasksRow
 		if err := rows.Scan(
-			&i.ID,
-			&i.SimulationID,
-			&i.TaskID,
-			&i.RequestedPrimaries,
-			&i.SimulatedPrimaries,
-			&i.TaskState,
-			&i.EstimatedTime,
-			&i.StartTime,
-			&i.EndTime,
-			&i.Platform,
-			&i.LastUpdateTime,
+			&i.Task.ID,
+			&i.Task.SimulationID,
+			&i.Task.TaskID,
+			&i.Task.RequestedPrimaries,
+			&i.Task.SimulatedPrimaries,
+			&i.Task.TaskState,
+			&i.Task.EstimatedTime,
+			&i.Task.StartTime,
+			&i.Task.EndTime,
+			&i.Task.Platform,
+			&i.Task.LastUpdateTime,
 			&i.CeleryID,
 		); err != nil {
 			return nil, err
@@ -163,8 +125,7 @@ func (q *Queries) ListTasks(ctx context.Context, db DBTX, arg ListTasksParams) (
 }
 
 const listTasksOfSimulations = `-- name: ListTasksOfSimulations :many
-SELECT t.id, t.simulation_id, t.task_id, t.requested_primaries, t.simulated_primaries, t.task_state,
-       t.estimated_time, t.start_time, t.end_time, t.platform, t.last_update_time, c.celery_id
+SELECT t.id, t.simulation_id, t.task_id, t.requested_primaries, t.simulated_primaries, t.task_state, t.estimated_time, t.start_time, t.end_time, t.platform, t.last_update_time, c.celery_id
 FROM "Task" t
 LEFT JOIN "CeleryTask" c ON c.id = t.id
 WHERE t.simulation_id = ANY ($1::int[])
@@ -172,18 +133,8 @@ ORDER BY t.simulation_id, t.task_id
 `
 
 type ListTasksOfSimulationsRow struct {
-	ID                 int32
-	SimulationID       *int32
-	TaskID             int32
-	RequestedPrimaries int32
-	SimulatedPrimaries int32
-	TaskState          string
-	EstimatedTime      *int32
-	StartTime          *time.Time
-	EndTime            *time.Time
-	Platform           string
-	LastUpdateTime     *time.Time
-	CeleryID           *string
+	Task     Task
+	CeleryID *string
 }
 
 // The tasks of several simulations, in simulation then task order, for listings.
@@ -197,17 +148,17 @@ func (q *Queries) ListTasksOfSimulations(ctx context.Context, db DBTX, simulatio
 	for rows.Next() {
 		var i ListTasksOfSimulationsRow
 		if err := rows.Scan(
-			&i.ID,
-			&i.SimulationID,
-			&i.TaskID,
-			&i.RequestedPrimaries,
-			&i.SimulatedPrimaries,
-			&i.TaskState,
-			&i.EstimatedTime,
-			&i.StartTime,
-			&i.EndTime,
-			&i.Platform,
-			&i.LastUpdateTime,
+			&i.Task.ID,
+			&i.Task.SimulationID,
+			&i.Task.TaskID,
+			&i.Task.RequestedPrimaries,
+			&i.Task.SimulatedPrimaries,
+			&i.Task.TaskState,
+			&i.Task.EstimatedTime,
+			&i.Task.StartTime,
+			&i.Task.EndTime,
+			&i.Task.Platform,
+			&i.Task.LastUpdateTime,
 			&i.CeleryID,
 		); err != nil {
 			return nil, err
@@ -272,31 +223,6 @@ func (q *Queries) ReportTaskProgress(ctx context.Context, db DBTX, arg ReportTas
 	return result.RowsAffected(), nil
 }
 
-const reserveTaskIDs = `-- name: ReserveTaskIDs :many
-SELECT nextval(pg_get_serial_sequence('"Task"', 'id'))::int AS id FROM generate_series(1, $1::int)
-`
-
-// Takes n ids from the Task sequence, for bulk loads through COPY.
-func (q *Queries) ReserveTaskIDs(ctx context.Context, db DBTX, n int32) ([]int32, error) {
-	rows, err := db.Query(ctx, reserveTaskIDs, n)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []int32
-	for rows.Next() {
-		var id int32
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		items = append(items, id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const simulationTaskSummary = `-- name: SimulationTaskSummary :many
 SELECT s.job_state, s.platform, t.task_state, count(t.id)::int AS tasks
 FROM "Simulation" s
@@ -341,40 +267,6 @@ func (q *Queries) SimulationTaskSummary(ctx context.Context, db DBTX, simulation
 	return items, nil
 }
 
-const taskStateCounts = `-- name: TaskStateCounts :many
-SELECT t.task_state, count(*)::int AS tasks
-FROM "Task" t
-WHERE t.simulation_id = $1
-GROUP BY t.task_state
-ORDER BY t.task_state
-`
-
-type TaskStateCountsRow struct {
-	TaskState string
-	Tasks     int32
-}
-
-// How many tasks of a simulation are in each state, for deriving the simulation's state.
-func (q *Queries) TaskStateCounts(ctx context.Context, db DBTX, simulationID *int32) ([]TaskStateCountsRow, error) {
-	rows, err := db.Query(ctx, taskStateCounts, simulationID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []TaskStateCountsRow
-	for rows.Next() {
-		var i TaskStateCountsRow
-		if err := rows.Scan(&i.TaskState, &i.Tasks); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const updateTaskProgress = `-- name: UpdateTaskProgress :one
 WITH upd AS (
     UPDATE "Task" t SET
@@ -400,16 +292,12 @@ WITH upd AS (
     WHERE c.id = upd.id AND $10::text IS NOT NULL
     RETURNING c.id, c.celery_id
 )
-SELECT u.id, u.simulation_id, u.task_id, u.requested_primaries, u.simulated_primaries, u.task_state,
-       u.estimated_time, u.start_time, u.end_time, u.platform, u.last_update_time,
-       c.celery_id, cn.celery_id AS new_celery_id, true AS applied
+SELECT u.id, u.simulation_id, u.task_id, u.requested_primaries, u.simulated_primaries, u.task_state, u.estimated_time, u.start_time, u.end_time, u.platform, u.last_update_time, c.celery_id, cn.celery_id AS new_celery_id, true AS applied
 FROM upd u
 LEFT JOIN "CeleryTask" c ON c.id = u.id
 LEFT JOIN celery cn ON cn.id = u.id
 UNION ALL
-SELECT t.id, t.simulation_id, t.task_id, t.requested_primaries, t.simulated_primaries, t.task_state,
-       t.estimated_time, t.start_time, t.end_time, t.platform, t.last_update_time, c.celery_id,
-       NULL::text AS new_celery_id, false AS applied
+SELECT t.id, t.simulation_id, t.task_id, t.requested_primaries, t.simulated_primaries, t.task_state, t.estimated_time, t.start_time, t.end_time, t.platform, t.last_update_time, c.celery_id, NULL::text AS new_celery_id, false AS applied
 FROM "Task" t
 LEFT JOIN "CeleryTask" c ON c.id = t.id
 WHERE t.simulation_id = $8 AND t.task_id = $9 AND NOT EXISTS (SELECT FROM upd)
