@@ -40,6 +40,12 @@ var (
 	// ErrUnknownVersion is returned when a requested version is not one of the directory's versions.
 	ErrUnknownVersion = errors.New("migrate: unknown migration version")
 
+	// ErrPooler is returned when the database URL reaches PostgreSQL through a connection pooler such as
+	// PgBouncer: the migration lock is a session lock, which a pooler in transaction mode does not keep.
+	// Nothing is applied; give the URL of the PostgreSQL server itself (its host and port, not the pooler's).
+	ErrPooler = errors.New("migrate: the database is reached through a connection pooler (such as PgBouncer), " +
+		"where the migration lock does not hold: use the URL of the PostgreSQL server itself, not the pooler's")
+
 	// ErrMigrationFailed is returned when a statement of a migration file fails. The file's transaction was
 	// rolled back, so the database stays at the previous version. See *MigrationError.
 	ErrMigrationFailed = errors.New("migrate: migration failed")

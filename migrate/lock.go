@@ -9,6 +9,10 @@ import (
 	"hash/fnv"
 	"math/rand/v2"
 	"time"
+
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/yapstore/yapstore/internal/pooler"
 )
 
 // lockName is the name the Atlas CLI hashes into the advisory-lock key it holds while applying migrations.
@@ -21,6 +25,31 @@ func LockKey() int64 {
 	h := fnv.New32()
 	h.Write([]byte(lockName))
 	return int64(h.Sum32())
+}
+
+// refusePooler returns ErrPooler when conn reaches the server through a connection pooler (internal/pooler):
+// the migration lock is a session-level advisory lock, and a pooler in transaction mode runs the session's
+// next transaction on another backend, where the lock is not held, while the backend that holds it serves
+// someone else. A pooler in session mode would keep it, but it cannot be told apart from here, and migrations
+// belong on the server itself anyway.
+func refusePooler(ctx context.Context, conn *sql.Conn) error {
+	var pooled bool
+	err := conn.Raw(func(driverConn any) error {
+		c, ok := driverConn.(*stdlib.Conn)
+		if !ok {
+			return nil // not pgx's driver: nothing to tell
+		}
+		var err error
+		pooled, err = pooler.Detect(ctx, c.Conn())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if pooled {
+		return ErrPooler
+	}
+	return nil
 }
 
 // migrationLock is the advisory lock held on one dedicated connection.

@@ -117,6 +117,9 @@ func (m *Migrator) lockedConn(ctx context.Context) (conn *sql.Conn, waited time.
 	if err != nil {
 		return nil, 0, nil, fmt.Errorf("migrate: get a connection: %w", err)
 	}
+	if err := refusePooler(ctx, conn); err != nil {
+		return nil, 0, nil, errors.Join(err, conn.Close())
+	}
 	lock, waited, err := acquireLock(ctx, conn, m.lockTimeout)
 	if err != nil {
 		return nil, waited, nil, errors.Join(err, conn.Close())

@@ -14,15 +14,16 @@ import (
 type Option func(*config)
 
 type config struct {
-	codec       compress.Codec
-	clock       func() time.Time
-	maxConns    int32
-	tracer      pgx.QueryTracer
-	txAttempts  int
-	schemaCheck int // schemaAtHead, schemaAllowNewer or schemaSkip
-	authFloor   authFloor
-	poolConfig  func(*pgxpool.Config)
-	logger      *slog.Logger // never nil after newConfig
+	codec        compress.Codec
+	clock        func() time.Time
+	maxConns     int32
+	tracer       pgx.QueryTracer
+	txAttempts   int
+	schemaCheck  int // schemaAtHead, schemaAllowNewer or schemaSkip
+	authFloor    authFloor
+	poolConfig   func(*pgxpool.Config)
+	logger       *slog.Logger // never nil after newConfig
+	keepPrepared bool
 }
 
 func newConfig(opts []Option) config {
@@ -72,6 +73,12 @@ func WithTxAttempts(n int) Option {
 // out of a read by ReportUnreadable (Warn). It never logs a statement's arguments, a password, a hash or a
 // URL's password. The default discards everything; a nil logger means the default.
 func WithLogger(l *slog.Logger) Option { return func(cfg *config) { cfg.logger = l } }
+
+// KeepPreparedStatements keeps pgx's named prepared statements when Open or New finds a connection pooler
+// between the Store and the server. Use it only when the pooler keeps prepared statements across
+// transactions (PgBouncer 1.21 and later with max_prepared_statements set, or session pooling); otherwise
+// statements fail with "prepared statement ... already exists" or "does not exist".
+func KeepPreparedStatements() Option { return func(cfg *config) { cfg.keepPrepared = true } }
 
 // WithPoolConfig lets Open's caller adjust the pool's configuration after the URL and the other options have
 // set it, and before the pool is made: connection lifetimes, health checks, AfterConnect hooks, run-time

@@ -7,6 +7,10 @@ import (
 	"log/slog"
 	"slices"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/yapstore/yapstore/internal/pooler"
 	"github.com/yapstore/yapstore/migrations"
 )
 
@@ -72,30 +76,52 @@ const (
 // revisionsTable is the history table package migrate and the Atlas CLI keep, in its default schema.
 const revisionsTable = `atlas_schema_revisions.atlas_schema_revisions`
 
-// checkSchema returns nil when the database at db is at the embedded head (or past it, if allowed), and a
-// *SchemaError otherwise. It costs one round trip, two when the history table exists (it can only be read
-// once it is known to be there).
-func checkSchema(ctx context.Context, db executor, cfg *config) error {
-	mode := cfg.schemaCheck
-	if mode == schemaSkip {
-		return nil
-	}
-	versions := migrations.Versions()
-	head := versions[len(versions)-1]
+// inspect checks, on one connection of pool, whether the database is at the embedded head (checkSchema) and
+// whether a connection pooler stands between the pool and the server. It returns the pool's error when no
+// connection can be had.
+func inspect(ctx context.Context, pool *pgxpool.Pool, cfg *config) (pooled bool, err error) {
+	err = pool.AcquireFunc(ctx, func(c *pgxpool.Conn) error {
+		pooled, err = checkSchema(ctx, c.Conn(), cfg)
+		return err
+	})
+	return pooled, err
+}
+
+// checkSchema returns whether a pooler stands between conn and the server (internal/pooler), and nil when the
+// database is at the embedded head (or past it, if allowed) or a *SchemaError otherwise. It costs one round
+// trip, two when the history table exists (it can only be read once it is known to be there). Its statements
+// are not prepared (QueryExecModeExec): through a pooler, a named statement could meet its twin left on the
+// backend by another client.
+func checkSchema(ctx context.Context, conn *pgx.Conn, cfg *config) (pooled bool, err error) {
 	// Whether the history and the platform's tables exist (to_regclass gives NULL, not an error, for a missing
 	// schema or table), then the history's last version and whether any file failed.
 	var (
-		hasHistory, hasTables, failed bool
-		last                          *string
+		hasHistory, hasTables bool
+		backend               uint32
 	)
-	err := db.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL, to_regclass('public."User"') IS NOT NULL`,
-		revisionsTable).Scan(&hasHistory, &hasTables)
+	err = conn.QueryRow(ctx, `SELECT pg_backend_pid(), to_regclass($1) IS NOT NULL, to_regclass('public."User"') IS NOT NULL`,
+		pgx.QueryExecModeExec, revisionsTable).Scan(&backend, &hasHistory, &hasTables)
 	if err != nil {
-		return mapError(err)
+		return false, mapError(err)
 	}
+	pooled = pooler.Between(conn, backend)
+	if cfg.schemaCheck == schemaSkip {
+		return pooled, nil
+	}
+	return pooled, schemaAt(ctx, conn, cfg, hasHistory, hasTables)
+}
+
+// schemaAt finishes checkSchema once its first statement has said which tables exist.
+func schemaAt(ctx context.Context, conn *pgx.Conn, cfg *config, hasHistory, hasTables bool) error {
+	versions := migrations.Versions()
+	head := versions[len(versions)-1]
+	var (
+		failed bool
+		last   *string
+	)
 	if hasHistory {
-		err = db.QueryRow(ctx, `SELECT max(version), coalesce(bool_or(applied < total OR coalesce(error, '') <> ''), false)
-			FROM `+revisionsTable+` WHERE version <> '.atlas_cloud_identifier'`).Scan(&last, &failed)
+		err := conn.QueryRow(ctx, `SELECT max(version), coalesce(bool_or(applied < total OR coalesce(error, '') <> ''), false)
+			FROM `+revisionsTable+` WHERE version <> '.atlas_cloud_identifier'`, pgx.QueryExecModeExec).Scan(&last, &failed)
 		if err != nil {
 			return mapError(err)
 		}
@@ -114,7 +140,7 @@ func checkSchema(ctx context.Context, db executor, cfg *config) error {
 	case *last < head:
 		schemaErr.State, schemaErr.Fix = SchemaBehind, "run `yapstore migrate up`"
 	case *last > head && !slices.Contains(versions, *last):
-		if mode == schemaAllowNewer {
+		if cfg.schemaCheck == schemaAllowNewer {
 			cfg.logger.LogAttrs(ctx, slog.LevelInfo, "yapstore: schema newer than this build accepted (AllowNewerSchema)",
 				slog.String("database", *last), slog.String("build", head))
 			return nil

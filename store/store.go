@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -41,7 +42,10 @@ type Store struct {
 
 // Open connects to the database at url (a PostgreSQL URL or key=value connection string), checks that it
 // answers and that its schema is at the migration head this build embeds, and returns a Store over a new
-// connection pool that Close shuts down. (migrate.Apply, called first, brings a database to the head.) It
+// connection pool that Close shuts down. When a connection pooler such as PgBouncer stands between it and
+// the server (the backend's process id is not the one the connection was given), the pool describes its
+// statements instead of preparing them, which works in every pooling mode; KeepPreparedStatements, or a
+// default_query_exec_mode in the URL, says otherwise. (migrate.Apply, called first, brings a database to the head.) It
 // returns an error when the URL cannot be parsed, when the server cannot be reached before ctx ends, when
 // migrating fails, and ErrSchemaNotCurrent (a *SchemaError naming the fix) when the database is not at the
 // head; SkipSchemaCheck and AllowNewerSchema relax that.
@@ -69,13 +73,25 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("yapstore: connect: %w", err)
 	}
-	if err := pool.Ping(ctx); err != nil {
+	pooled, err := inspect(ctx, pool, &cfg)
+	if err != nil {
 		pool.Close()
+		if errors.Is(err, ErrSchemaNotCurrent) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("yapstore: connect: %w", err)
 	}
-	if err := checkSchema(ctx, pool, &cfg); err != nil {
+	if pooled && poolCfg.ConnConfig.DefaultQueryExecMode == pgx.QueryExecModeCacheStatement && !cfg.keepPrepared {
+		// Named prepared statements do not survive a pooler in transaction mode: the next transaction may run
+		// on another backend, or on one where another client prepared the same name. Described statements
+		// (unnamed, their descriptions cached on the client) work through any pooler.
+		cfg.logger.LogAttrs(ctx, slog.LevelInfo, "yapstore: the database is reached through a connection pooler: statements are described, not prepared",
+			slog.String("mode", "cache_describe"))
 		pool.Close()
-		return nil, err
+		poolCfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
+		if pool, err = pgxpool.NewWithConfig(ctx, poolCfg); err != nil {
+			return nil, fmt.Errorf("yapstore: connect: %w", err)
+		}
 	}
 	s := newStore(pool, cfg, nil)
 	s.ownPool = true
@@ -83,7 +99,9 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 }
 
 // New returns a Store over an existing pool, after checking that the database's schema is at the migration
-// head this build embeds (one round trip; see Open). The caller keeps ownership of the pool: Close on this
+// head this build embeds (one round trip; see Open). Through a connection pooler it refuses, with ErrInvalid
+// naming the setting, a pool that prepares statements (pgx's default), since they do not hold there. The
+// caller keeps ownership of the pool: Close on this
 // Store does not close it. Options that shape the pool (WithMaxConns, WithPoolConfig) are ignored here;
 // WithTracer's tracer is called by the Store around each statement it sends. It returns ErrSchemaNotCurrent (a *SchemaError naming the fix) when the database is not at the head,
 // and the database's error when the check cannot run before ctx ends.
@@ -92,11 +110,17 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error
 		return nil, invalidf("New without a pool")
 	}
 	cfg := newConfig(opts)
-	s := newStore(pool, cfg, cfg.tracer)
-	if err := checkSchema(ctx, s.db, &s.cfg); err != nil {
-		return nil, err
+	pooled, err := inspect(ctx, pool, &cfg)
+	if err != nil {
+		return nil, mapError(err)
 	}
-	return s, nil
+	if pooled && pool.Config().ConnConfig.DefaultQueryExecMode == pgx.QueryExecModeCacheStatement && !cfg.keepPrepared {
+		return nil, invalidf("the pool reaches the database through a connection pooler, where named prepared statements " +
+			"do not hold: make the pool with ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe " +
+			"(default_query_exec_mode=cache_describe in the URL), use Open, which does that itself, or pass " +
+			"KeepPreparedStatements when the pooler keeps them (PgBouncer 1.21+ with max_prepared_statements)")
+	}
+	return newStore(pool, cfg, cfg.tracer), nil
 }
 
 // newStore returns a Store over pool. tracer, when not nil, is reported to by the Store itself (New's case).
