@@ -31,21 +31,15 @@
 // with errors.Is, and error types (*LockTimeoutError, *MigrationError, *SchemaMismatchError, ...) carry the
 // details with errors.As.
 //
-// # Files
+// # The API by task
 //
-//   - migrator.go: Migrator, Open, New, Close, Files.
-//   - options.go: Option and the Migrator options.
-//   - up.go: Up, its options and result.
-//   - status.go: Status.
-//   - stats.go: Stats, the row counts and sizes reported around a run.
-//   - backup.go: Backup with pg_dump.
-//   - adopt.go: Adopt and its errors.
-//   - down.go: Down and its errors.
-//   - difference.go: Difference, how Atlas's schema changes are reported.
-//   - scratch.go: scratch databases, replaying a version, comparing and planning with Atlas.
-//   - errors.go: the sentinel errors and error types shared by the operations.
-//   - directory.go: loading and validating the migration directory.
-//   - revisions.go: the history table, in the Atlas CLI's format.
-//   - lock.go: the advisory lock shared with the Atlas CLI.
-//   - quote.go: identifier quoting.
+//   - Opening: [Open] over a URL, [New] over a *sql.DB, and the [Option]s ([WithDirectory],
+//     [WithLockTimeout], [WithScratchURL], ...); [Apply] is Open, [Migrator.Up] and Close in one call.
+//   - Moving: [Migrator.Up] and its [UpResult]; [Migrator.Down] back to a version; [Migrator.Adopt] to mark a
+//     database the platform built; [Migrator.Backup] with pg_dump first.
+//   - Looking: [Migrator.Status], [Migrator.Stats] (row counts and sizes around a run), [Difference] (how
+//     a schema change is reported).
+//   - Failing: the sentinels ([ErrChecksumMismatch], [ErrLockTimeout], [ErrPartial], [ErrNotClean],
+//     [ErrPooler], ...) and their typed errors ([*LockTimeoutError], [*MigrationError], ...).
+//   - Sharing with the Atlas CLI: the history table ([DefaultRevisionSchema]) and the lock ([LockKey]).
 package migrate

@@ -12,15 +12,12 @@
 // and otherwise fails with a *NoServerError whose message says how to get a server. A Server reports its
 // Kind, a human-readable Source, the reasons earlier paths were skipped, and is torn down with Stop.
 //
-// # Files
+// # The pieces
 //
-//   - start.go: Start, the resolution order.
-//   - options.go: Options, EnvOptions and the environment variables.
-//   - server.go: Server, Kind and Skip.
-//   - errors.go: the sentinels and NoServerError.
-//   - container.go: the testcontainers path.
-//   - local.go, process.go, binaries.go, proc_*.go: the local-binaries path.
-//   - conn.go: readiness checks and WithDatabase.
+// [Start] finds or starts a server in the order [Options] (or [EnvOptions], from the environment) gives:
+// a URL, a testcontainers container, a cluster of the local server binaries. It returns a [*Server], or a
+// [*NoServerError] listing why each path was skipped ([Skip]). [StartPgBouncer] puts a [*PgBouncer] in front
+// of a server, for testing through a connection pooler.
 //
 // # Cleaning up
 //

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/yapstore/yapstore/internal/passhash"
+	"github.com/yapstore/yapstore/store/internal/passhash"
 )
 
 // authFloor is how long every Authenticate of a Store takes at least: the longer of a base (a fixed duration

@@ -10,8 +10,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/yapstore/yapstore/internal/passhash"
 	"github.com/yapstore/yapstore/store/internal/dbsqlc"
+	"github.com/yapstore/yapstore/store/internal/passhash"
 )
 
 // ErrBadCredentials is returned by Authenticate when the username and password do not identify a password

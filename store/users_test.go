@@ -15,8 +15,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/yapstore/yapstore/internal/passhash"
 	"github.com/yapstore/yapstore/store"
+	"github.com/yapstore/yapstore/store/internal/passhash"
 )
 
 func TestCreatePasswordUser(t *testing.T) {

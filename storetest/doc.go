@@ -36,12 +36,11 @@
 // nobody is connected to that are stale: test databases older than eight hours, builds older than one,
 // templates of other migrations built more than a day ago.
 //
-// # Files
+// # The pieces
 //
-//   - storetest.go: DB, New, NewEmpty, Open and Close.
-//   - harness.go: the process-wide server and template, Main and Server.
-//   - template.go: building and publishing the template.
-//   - clone.go: creating and dropping a test's database.
-//   - sweep.go: dropping stale leftovers.
-//   - names.go: database names.
+// [New] and [NewEmpty] give a test its own database ([DB]), [Open] does the same for an Example, and
+// [Main] wraps a package's TestMain. [Server] returns the server the process found or started. Behind them,
+// one template database per migration-directory hash is built once (under an advisory lock, since
+// `go test ./...` runs packages in parallel processes) and cloned per test; leftovers of killed runs are
+// swept once they are old.
 package storetest

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/yapstore/yapstore/cmd/yapstore/internal/bench"
 	"github.com/yapstore/yapstore/cmd/yapstore/internal/cli"
-	"github.com/yapstore/yapstore/internal/bench"
 	"github.com/yapstore/yapstore/internal/dburl"
 	"github.com/yapstore/yapstore/internal/fixtures"
 	"github.com/yapstore/yapstore/pgserver"

@@ -13,19 +13,11 @@
 // Every command takes -v (repeatable), --help, and where it prints data --json. Exit codes: 0 done,
 // 1 failed (one line on standard error), 2 wrong command line.
 //
-// # Files
+// # How it is built
 //
-//   - main.go: main and run, the entry point tests call.
-//   - commands.go: the command tree; a new command or group (migrate, bench) is a file of its own plus one
-//     line there.
-//   - users.go, simulations.go, tasks.go, clusters.go, schema.go: the commands.
-//   - owners.go: the --user/--auth-provider filter and auth provider parsing.
-//   - password.go: --password, --password-stdin and the prompt without echo.
-//   - db.go: connecting to the store and wording database errors.
-//   - migrate.go: the migrate group, its shared flags (--dir, --lock-timeout, ...) and error wording;
-//     migrate_status.go, migrate_up.go, migrate_down.go, migrate_adopt.go, migrate_report.go its commands;
-//     migrate_output.go their JSON shapes and figures. "migrate status" exits 3 when files are pending and 4
-//     when the database needs an operator.
-//   - internal/cli: the command framework (flags, help, exit codes, output, secrets).
-//   - internal/schemadiagram: the catalog reader and Mermaid renderer behind schema diagram.
+// The command tree is in commands.go: a command, or a group such as migrate or bench, is a file of its own
+// plus one line there. Each command is a [cli.Command] run by package internal/cli (flags, help, exit codes,
+// JSON output, secrets kept out of what is printed); schema diagram's catalog reader and renderer are in
+// internal/schemadiagram, and bench's workloads in internal/bench. "migrate status" exits 3 when files are
+// pending and 4 when the database needs an operator.
 package main

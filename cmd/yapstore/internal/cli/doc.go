@@ -9,17 +9,13 @@
 // Commands share a few flags that Main adds for them: -h/--help everywhere, -v/--verbose (repeatable, also
 // written -vv), --database-url for commands that use a database and --json for commands that print data.
 //
-// # Files
+// # The pieces
 //
-//   - command.go: Command, the description of one command or group.
-//   - flags.go: FlagSet, flags with alternative spellings (--sim_id and --sim-id) and help text.
-//   - parse.go: resolving the command path and parsing interleaved flags and arguments.
-//   - help.go: the help pages.
-//   - main.go: Main and IO, running a command and reporting its error.
-//   - env.go: Env, what a running command gets: its arguments, output, verbosity and secrets to hide.
-//   - database.go: where the database URL comes from (--database-url, DATABASE_URL,
-//     FLASK_SQLALCHEMY_DATABASE_URI), converting SQLAlchemy URLs and hiding passwords.
-//   - output.go: aligned tables and JSON.
-//   - tracer.go: the pgx tracer that logs SQL statements (never their arguments) at -v -v.
-//   - errors.go: UsageError and the exit codes.
+// A program describes its commands as a tree of [Command]s and runs it with [Main], which parses
+// interleaved flags and arguments ([FlagSet], with alternative spellings such as --sim_id and --sim-id),
+// prints help, and reports a command's error with the right exit code ([UsageError], [ExitUsage]). A running
+// command gets an [Env]: its arguments, output ([Env.PrintJSON], aligned tables), verbosity, the database URL
+// ([Env.DatabaseURL]: --database-url, DATABASE_URL, then FLASK_SQLALCHEMY_DATABASE_URI), secrets to hide
+// ([Env.AddSecret]), confirmations ([Env.Confirm]) and a pgx tracer that logs statements, never their
+// arguments.
 package cli

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/yapstore/yapstore/internal/bench"
+	"github.com/yapstore/yapstore/cmd/yapstore/internal/bench"
 	"github.com/yapstore/yapstore/internal/fixtures"
 	"github.com/yapstore/yapstore/storetest"
 )

@@ -29,3 +29,7 @@ func ExecForTest(ctx context.Context, s *Store, sql string, args ...any) error {
 	_, err := s.exec().Exec(ctx, sql, args...)
 	return mapError(err)
 }
+
+// SplitResultsPayloadForTest exposes the payload splitter to the fuzz test in package store_test, which
+// compares it with encoding/json.
+var SplitResultsPayloadForTest = splitResultsPayload

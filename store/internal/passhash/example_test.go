@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/yapstore/yapstore/internal/passhash"
+	"github.com/yapstore/yapstore/store/internal/passhash"
 )
 
 // A login: check the password against the stored hash, then replace a hash
