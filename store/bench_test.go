@@ -79,7 +79,7 @@ func BenchmarkW1SubmitThenPending(b *testing.B) {
 	b.ReportAllocs()
 	before := h.Counter.n.Load()
 	for b.Loop() {
-		batch := h.Store.NewBatch()
+		batch := h.Store.NewPipeline()
 		submitted := batch.SubmitDirect(sub)
 		updated := batch.UpdateSimulationByJobID(submitted.JobID, store.SimulationUpdate{State: &pending})
 		if err := batch.Send(ctx); err != nil {

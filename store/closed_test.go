@@ -58,7 +58,7 @@ func TestNilAndZeroStore(t *testing.T) {
 					"%s Store: %s returned %v, want ErrClosed (or ErrInvalid for its zero arguments)", name, method.Name, err)
 			}
 		}
-		b := s.NewBatch()
+		b := s.NewPipeline()
 		q := b.UpdateTaskProgress(1, 0, store.TaskUpdate{})
 		assert.ErrorIs(t, b.Send(ctx), store.ErrClosed, "%s Store: Batch.Send", name)
 		_, err := q.Get()

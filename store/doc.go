@@ -35,9 +35,9 @@
 // input, a task's progress update, saving a whole results payload and reading all results of a job are one
 // statement each.
 //
-// # Batches
+// # Pipelines
 //
-// A Batch sends several operations in one round trip, run as one transaction: NewBatch, queue operations
+// A Pipeline sends several operations in one round trip, run as one transaction: NewPipeline, queue operations
 // (SubmitDirect, SubmitBatch, UpdateSimulation, UpdateSimulationByJobID, UpdateTaskProgress), Send, then read
 // each outcome from its Queued handle. A queued submission knows its job id at once, so a simulation can be
 // submitted and moved to Pending with one commit; a worker can report several tasks together. The statements

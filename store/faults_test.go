@@ -68,7 +68,7 @@ func TestFaultsLeaveNothingHalfWritten(t *testing.T) {
 			return err
 		},
 		"Batch of a submission and its update": func(ctx context.Context) error {
-			b := s.NewBatch()
+			b := s.NewPipeline()
 			q := b.SubmitDirect(direct())
 			pending := store.StatePending
 			b.UpdateSimulationByJobID(q.JobID, store.SimulationUpdate{State: &pending})

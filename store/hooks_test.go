@@ -80,7 +80,7 @@ func TestTracerWithNew(t *testing.T) {
 			return err
 		}))
 		sim := submitDirect(t, s, nil, 2)
-		b := s.NewBatch()
+		b := s.NewPipeline()
 		first := b.UpdateTaskProgress(sim.ID, 1, store.TaskUpdate{SimulatedPrimaries: ptr(int32(10))})
 		missing := b.UpdateTaskProgress(sim.ID, 9, store.TaskUpdate{SimulatedPrimaries: ptr(int32(20))})
 		require.NoError(t, b.Send(ctx))

@@ -105,7 +105,7 @@ func TestThroughPgBouncer(t *testing.T) {
 					errs <- fmt.Errorf("update: %w", err)
 					return
 				}
-				b := s.NewBatch()
+				b := s.NewPipeline()
 				b.UpdateTaskProgress(sim.ID, int32((i+1)%3), store.TaskUpdate{SimulatedPrimaries: ptr(int32(i))})
 				b.UpdateSimulation(sim.ID, store.SimulationUpdate{State: &running})
 				if err := b.Send(ctx); err != nil {

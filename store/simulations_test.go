@@ -419,7 +419,7 @@ func TestSubmitWithJobID(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, batchID, bsim.JobID)
 
-	b := h.Store.NewBatch()
+	b := h.Store.NewPipeline()
 	queued := b.SubmitDirect(direct(batchedID))
 	assert.Equal(t, batchedID, queued.JobID, "known as soon as it is queued")
 	require.NoError(t, b.Send(ctx))

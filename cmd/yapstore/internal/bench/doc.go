@@ -23,7 +23,7 @@
 // # The implementations
 //
 //   - OpenStore: yapstore's store package, called as a service calls it, on a pool sized for the clients.
-//     W1 queues the submission and the move to Pending on one store.Batch (one round trip, one commit). W2
+//     W1 queues the submission and the move to Pending on one store.Pipeline (one round trip, one commit). W2
 //     uses ReportTaskProgress, the worker's hot path that reads nothing back, as the platform's POST /tasks
 //     does.
 //   - OpenFloor: the same operations hand-written on pgx with the fewest round trips: W1 as one pipelined

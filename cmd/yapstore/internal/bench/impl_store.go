@@ -33,14 +33,14 @@ func (i *storeImpl) Pool() *pgxpool.Pool { return i.s.Pool() }
 func (i *storeImpl) Close()              { i.s.Close() }
 
 // Submit queues the submission and the move to Pending (addressed by the job id the submission will have) on
-// one store.Batch: one round trip and one commit, as a service submitting a job does.
+// one store.Pipeline: one round trip and one commit, as a service submitting a job does.
 func (i *storeImpl) Submit(ctx context.Context, sub Submission) (SubmittedSimulation, error) {
 	tasks := make([]store.DirectTaskParams, len(sub.CeleryIDs))
 	for n, id := range sub.CeleryIDs {
 		tasks[n] = store.DirectTaskParams{RequestedPrimaries: 1000, CeleryID: id}
 	}
 	owner := sub.UserID
-	b := i.s.NewBatch()
+	b := i.s.NewPipeline()
 	submitted := b.SubmitDirect(store.DirectSubmission{
 		Submission: store.Submission{
 			UserID: &owner, Title: "bench", InputType: store.InputEditor, SimType: store.SimShieldhit,

@@ -11,12 +11,12 @@ import (
 // A service submits a simulation and, once its jobs are queued, moves it to Pending together with its merge
 // job's id: both sent in one round trip and committed together, the second addressed by the job id the
 // submission will have.
-func ExampleBatch() {
+func ExamplePipeline() {
 	s, done := openExampleStore()
 	defer done()
 	ctx := context.Background()
 
-	b := s.NewBatch()
+	b := s.NewPipeline()
 	submitted := b.SubmitDirect(store.DirectSubmission{
 		Submission: store.Submission{
 			Title: "proton beam", InputType: store.InputEditor, SimType: store.SimShieldhit,
@@ -50,7 +50,7 @@ func ExampleBatch() {
 
 // A worker that runs several tasks reports their progress at once: one round trip, each task's outcome on its
 // own handle.
-func ExampleBatch_UpdateTaskProgress() {
+func ExamplePipeline_UpdateTaskProgress() {
 	s, done := openExampleStore()
 	defer done()
 	ctx := context.Background()
@@ -64,7 +64,7 @@ func ExampleBatch_UpdateTaskProgress() {
 		return
 	}
 	running, completed := store.StateRunning, store.StateCompleted
-	b := s.NewBatch()
+	b := s.NewPipeline()
 	reports := []*store.Queued[store.UpdatedTask]{
 		b.UpdateTaskProgress(sim.ID, 0, store.TaskUpdate{State: &running, SimulatedPrimaries: refTo(int32(250))}),
 		b.UpdateTaskProgress(sim.ID, 1, store.TaskUpdate{State: &completed}),

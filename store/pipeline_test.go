@@ -18,9 +18,9 @@ func TestBatchSubmitThenPending(t *testing.T) {
 	ctx := context.Background()
 	h := newHarness(t)
 
-	b := h.Store.NewBatch()
+	b := h.Store.NewPipeline()
 	sub := b.SubmitDirect(directSubmission(nil, 3))
-	require.NotEmpty(t, sub.JobID, "the job id is known before the batch is sent")
+	require.NotEmpty(t, sub.JobID, "the job id is known before the pipeline is sent")
 	pending := b.UpdateSimulationByJobID(sub.JobID, store.SimulationUpdate{State: refTo(store.StatePending)})
 	assert.Equal(t, 2, b.Len())
 	_, err := sub.Get()
@@ -56,14 +56,14 @@ func TestBatchSubmitThenPending(t *testing.T) {
 }
 
 // TestBatchIsAtomicWhenTheServerRefuses checks that a statement the server refuses undoes the statements
-// before it in the batch, and that every handle reports the refusal.
+// before it in the pipeline, and that every handle reports the refusal.
 func TestBatchIsAtomicWhenTheServerRefuses(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	h := newHarness(t)
 	sim := submitDirect(t, h.Store, nil, 2)
 
-	b := h.Store.NewBatch()
+	b := h.Store.NewPipeline()
 	first := b.SubmitDirect(directSubmission(nil, 2))
 	task := b.UpdateTaskProgress(sim.ID, 0, store.TaskUpdate{State: refTo(store.StateRunning)})
 	missingOwner := b.SubmitDirect(directSubmission(refTo(int32(999999)), 1))
@@ -77,7 +77,7 @@ func TestBatchIsAtomicWhenTheServerRefuses(t *testing.T) {
 	for name, got := range map[string]error{
 		"first": errOf(first.Get()), "task": errOf(task.Get()), "missing owner": errOf(missingOwner.Get()),
 	} {
-		assert.ErrorIs(t, got, store.ErrNotFound, "%s reports the batch's error", name)
+		assert.ErrorIs(t, got, store.ErrNotFound, "%s reports the pipeline's error", name)
 	}
 	_, err = h.Store.GetSimulationByJobID(ctx, first.JobID)
 	assert.ErrorIs(t, err, store.ErrNotFound, "the first submission was rolled back")
@@ -95,7 +95,7 @@ func TestBatchRefusesInvalidValuesBeforeSending(t *testing.T) {
 	ctx := context.Background()
 	h := newHarness(t)
 
-	b := h.Store.NewBatch()
+	b := h.Store.NewPipeline()
 	sub := b.SubmitDirect(directSubmission(nil, 1))
 	bad := b.UpdateSimulationByJobID(sub.JobID, store.SimulationUpdate{State: refTo(store.State("DONE"))})
 	var err error
@@ -106,19 +106,19 @@ func TestBatchRefusesInvalidValuesBeforeSending(t *testing.T) {
 	assert.ErrorIs(t, errOf(bad.Get()), store.ErrInvalid)
 	assert.Zero(t, h.count(t, "Simulation"))
 
-	empty := h.Store.NewBatch()
+	empty := h.Store.NewPipeline()
 	assert.Zero(t, h.Counter.roundTrips(t, func() error { return empty.Send(ctx) }), "an empty batch sends nothing")
 }
 
 // TestBatchNotFoundDoesNotStopTheOthers checks that an update that finds no row reports ErrNotFound while
-// the rest of the batch takes effect.
+// the rest of the pipeline takes effect.
 func TestBatchNotFoundDoesNotStopTheOthers(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	h := newHarness(t)
 	sim := submitDirect(t, h.Store, nil, 2)
 
-	b := h.Store.NewBatch()
+	b := h.Store.NewPipeline()
 	unknown := b.UpdateSimulationByJobID("20240611-101500-missingDIRECT", store.SimulationUpdate{State: refTo(store.StateRunning)})
 	noTask := b.UpdateTaskProgress(sim.ID, 7, store.TaskUpdate{State: refTo(store.StateRunning)})
 	running := b.UpdateSimulation(sim.ID, store.SimulationUpdate{State: refTo(store.StateRunning)})
@@ -151,7 +151,7 @@ func TestBatchNotFoundDoesNotStopTheOthers(t *testing.T) {
 	assert.Equal(t, int32(1000), completed.Task.SimulatedPrimaries, "completed sets simulated to requested")
 
 	// A task in a terminal state takes no update, in a batch as alone.
-	b = h.Store.NewBatch()
+	b = h.Store.NewPipeline()
 	final := b.UpdateTaskProgress(sim.ID, 1, store.TaskUpdate{State: refTo(store.StateRunning)})
 	require.NoError(t, b.Send(ctx))
 	got, err := final.Get()
@@ -169,7 +169,7 @@ func TestBatchInTx(t *testing.T) {
 
 	var jobID string
 	err := h.Store.InTx(ctx, func(tx *store.Store) error {
-		b := tx.NewBatch()
+		b := tx.NewPipeline()
 		sub := b.SubmitDirect(directSubmission(nil, 1))
 		jobID = sub.JobID
 		b.UpdateSimulationByJobID(sub.JobID, store.SimulationUpdate{State: refTo(store.StatePending)})
@@ -195,7 +195,7 @@ func TestBatchCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 
-	b := h.Store.NewBatch()
+	b := h.Store.NewPipeline()
 	sub := b.SubmitDirect(directSubmission(nil, 1))
 	err := b.Send(ctx)
 	require.ErrorIs(t, err, context.Canceled)
@@ -241,7 +241,7 @@ func TestUpdateSimulationByJobID(t *testing.T) {
 // errOf returns the error of a Get.
 func errOf[T any](_ T, err error) error { return err }
 
-// TestBatchSubmitBatchSimulation submits a batch simulation on a Batch and records its cluster job ids by
+// TestBatchSubmitBatchSimulation submits a batch simulation on a Pipeline and records its cluster job ids by
 // id in a second one.
 func TestBatchSubmitBatchSimulation(t *testing.T) {
 	t.Parallel()
@@ -250,7 +250,7 @@ func TestBatchSubmitBatchSimulation(t *testing.T) {
 	cluster, err := h.Store.CreateCluster(ctx, "ares")
 	require.NoError(t, err)
 
-	b := h.Store.NewBatch()
+	b := h.Store.NewPipeline()
 	sub := b.SubmitBatch(store.BatchSubmission{
 		Submission: store.Submission{Title: "on ares", InputType: store.InputFiles, SimType: store.SimFluka},
 		ClusterID:  cluster.ID,
@@ -263,7 +263,7 @@ func TestBatchSubmitBatchSimulation(t *testing.T) {
 	assert.Equal(t, cluster.ID, sim.Batch.ClusterID)
 	assert.Equal(t, sub.JobID, sim.JobID)
 
-	b = h.Store.NewBatch()
+	b = h.Store.NewPipeline()
 	ids := b.UpdateSimulation(sim.ID, store.SimulationUpdate{
 		State: refTo(store.StateRunning), JobDir: refTo("/scratch/job"), ArrayID: refTo(int32(41)), CollectID: refTo(int32(42)),
 	})
@@ -280,7 +280,7 @@ func TestBatchSubmitBatchSimulation(t *testing.T) {
 	require.Len(t, tasks, 2)
 	assert.Equal(t, int32(1), tasks[0].Number, "batch tasks are numbered from 1")
 
-	b = h.Store.NewBatch()
+	b = h.Store.NewPipeline()
 	noCluster := b.SubmitBatch(store.BatchSubmission{
 		Submission: store.Submission{Title: "nowhere", InputType: store.InputFiles, SimType: store.SimFluka},
 		ClusterID:  cluster.ID + 100,
