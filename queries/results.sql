@@ -48,12 +48,12 @@ SELECT EXISTS (SELECT 1 FROM "Simulation" s WHERE s.id = @simulation_id) AS foun
        (SELECT count(*) FROM page)::int AS pages,
        (SELECT count(*) FROM sim) > 0 AS completed;
 
--- name: GetResultsOfJob :many
+-- name: GetResults :many
 -- The results of the simulation with job_id in one statement (one snapshot): a non-null owner_id scopes the read
 -- (another user's simulation is not found). No row means no such simulation. Otherwise there is one row per
 -- estimator (page columns null) followed by one row per page of it in page_number order, estimators in id
 -- order; a simulation without estimators gives one row whose estimator columns are null. A non-null
--- estimator_name keeps only the estimator that GetEstimatorOfJob would pick; non-null page_numbers keep only
+-- estimator_name keeps only the estimator that GetPages would pick; non-null page_numbers keep only
 -- those pages.
 WITH sim AS (
     SELECT s.id FROM "Simulation" s
@@ -79,7 +79,7 @@ FROM est JOIN "Page" p ON p.estimator_id = est.id
 WHERE sqlc.narg(page_numbers)::int[] IS NULL OR p.page_number = ANY(sqlc.narg(page_numbers)::int[])
 ORDER BY estimator_id NULLS FIRST, page_number NULLS FIRST;
 
--- name: ListPagesOfJob :many
+-- name: GetPages :many
 -- Pages of one estimator of the simulation with job_id, in page_number order, in one statement. The estimator
 -- is the lowest-id one whose name is estimator_name or, when none is, whose file_name is. A non-null owner_id
 -- scopes the read. No row means no such simulation or estimator; a row whose page columns are null means the
@@ -96,7 +96,7 @@ LEFT JOIN "Page" p ON p.estimator_id = e.id AND p.page_number = ANY (@page_numbe
 WHERE s.job_id = @job_id AND (sqlc.narg(owner_id)::int IS NULL OR s.user_id = sqlc.narg(owner_id)::int)
 ORDER BY p.page_number;
 
--- name: ListPageInfoOfJob :many
+-- name: ListPageInfo :many
 -- Page metadata, without blobs, of every estimator of the simulation with job_id, in estimator id then
 -- page_number order. A non-null owner_id scopes the read. No row means no such simulation; estimator columns
 -- are null for a simulation without estimators, page columns for an estimator without pages.

@@ -5,7 +5,7 @@
 -- Every read returns one shape, the whole "Simulation" row (sqlc.embed, or s.* where a CTE holds it) and then
 -- the children's columns, so a new column reaches every read without touching a column list here.
 
--- name: SubmitDirectSimulation :one
+-- name: SubmitDirect :one
 -- Creates a DIRECT simulation, its CelerySimulation row, its tasks (numbered by the caller) with their
 -- CeleryTask rows and its input, in one statement. Task arrays are parallel: task_ids[i] has
 -- requested_primaries[i] and celery_ids[i].
@@ -39,7 +39,7 @@ SELECT sim.*, child.merge_id,
        (SELECT count(*) FROM celery_task)::int AS task_count
 FROM sim JOIN child ON child.id = sim.id;
 
--- name: SubmitBatchSimulation :one
+-- name: SubmitBatch :one
 -- Creates a BATCH simulation, its BatchSimulation row, its tasks (numbered by the caller) with their BatchTask
 -- rows and its input, in one statement.
 WITH sim AS (
@@ -69,7 +69,7 @@ SELECT sim.*, child.cluster_id, child.job_dir, child.array_id, child.collect_id,
        (SELECT count(*) FROM batch_task)::int AS task_count
 FROM sim JOIN child ON child.id = sim.id;
 
--- name: GetSimulationByID :one
+-- name: GetSimulation :one
 -- Reads a simulation with its variant. A non-null owner_id scopes the read: another user's simulation is not found.
 SELECT sqlc.embed(s), c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
 FROM "Simulation" s
@@ -165,7 +165,7 @@ FROM "Simulation" s
 WHERE s.user_id = @user_id
   AND (cardinality(@states::text[]) = 0 OR s.job_state = ANY (@states::text[]));
 
--- name: ListSimulations :many
+-- name: ListAllSimulations :many
 -- Every simulation (optionally of one user), newest first, for operators.
 SELECT sqlc.embed(s), c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
 FROM "Simulation" s
@@ -174,7 +174,7 @@ LEFT JOIN "BatchSimulation" b ON b.id = s.id
 WHERE (sqlc.narg(user_id)::int IS NULL OR s.user_id = sqlc.narg(user_id)::int)
 ORDER BY s.start_time DESC NULLS LAST, s.id DESC;
 
--- name: UpdateSimulationState :one
+-- name: UpdateSimulation :one
 -- Applies a state update with the platform's rules in one statement: a simulation in a terminal state
 -- (COMPLETED, FAILED, CANCELED) is left unchanged; otherwise each given field is set, start_time and end_time
 -- only while unset, merge_id only on a DIRECT simulation and the batch fields only on a BATCH simulation.

@@ -31,7 +31,7 @@ WITH parent AS (
 SELECT parent.id, parent.username, parent.auth_provider, parent.created, child.cert, child.private_key
 FROM parent JOIN child ON child.id = parent.id;
 
--- name: GetUserByID :one
+-- name: GetUser :one
 SELECT u.id, u.username, u.auth_provider, y.password_hash, k.cert, k.private_key
 FROM "User" u
 LEFT JOIN "YaptideUser" y ON y.id = u.id

@@ -15,7 +15,7 @@ func SubmitDirectArraysForTest(ctx context.Context, s *Store, userID *int32, num
 	if err != nil {
 		return err
 	}
-	_, err = queries.SubmitDirectSimulation(ctx, s.exec(), dbsqlc.SubmitDirectSimulationParams{
+	_, err = queries.SubmitDirect(ctx, s.exec(), dbsqlc.SubmitDirectParams{
 		JobID: jobID, UserID: userID, StartTime: &now, Title: "raw", InputType: string(InputEditor),
 		SimType: string(SimDummy), JobState: string(StateUnknown), TaskIds: numbers,
 		RequestedPrimaries: primaries, CeleryIds: celeryIDs, InputData: []byte("not gzip but bytea is fine"),

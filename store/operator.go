@@ -15,11 +15,11 @@ import (
 // by page with ListSimulations. An empty database gives an empty slice. A simulation whose variant row is
 // missing gives an error matching ErrMissingVariant.
 func (s *Store) ListAllSimulations(ctx context.Context, userID *int32) ([]Simulation, error) {
-	rows, err := queries.ListSimulations(ctx, s.exec(), userID)
+	rows, err := queries.ListAllSimulations(ctx, s.exec(), userID)
 	if err != nil {
 		return nil, mapError(err)
 	}
-	return convertRows(rows, func(r dbsqlc.ListSimulationsRow) (Simulation, error) {
+	return convertRows(rows, func(r dbsqlc.ListAllSimulationsRow) (Simulation, error) {
 		return simulationFromRow(simulationRow(r))
 	})
 }

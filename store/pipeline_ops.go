@@ -20,10 +20,10 @@ func (p *Pipeline) SubmitDirect(sub DirectSubmission) *QueuedSubmission {
 	params, err := p.s.directSubmitParams(sub)
 	q := &QueuedSubmission{JobID: params.JobID}
 	enqueue(p, "SubmitDirect", &q.Queued, err,
-		func(db dbsqlc.DBTX) (dbsqlc.SubmitDirectSimulationRow, error) {
-			return queries.SubmitDirectSimulation(context.Background(), db, params)
+		func(db dbsqlc.DBTX) (dbsqlc.SubmitDirectRow, error) {
+			return queries.SubmitDirect(context.Background(), db, params)
 		},
-		func(row dbsqlc.SubmitDirectSimulationRow, err error) (Simulation, error) {
+		func(row dbsqlc.SubmitDirectRow, err error) (Simulation, error) {
 			return submittedDirect(row, err, len(sub.Tasks))
 		})
 	return q
@@ -35,10 +35,10 @@ func (p *Pipeline) SubmitBatch(sub BatchSubmission) *QueuedSubmission {
 	params, err := p.s.batchSubmitParams(sub)
 	q := &QueuedSubmission{JobID: params.JobID}
 	enqueue(p, "SubmitBatch", &q.Queued, err,
-		func(db dbsqlc.DBTX) (dbsqlc.SubmitBatchSimulationRow, error) {
-			return queries.SubmitBatchSimulation(context.Background(), db, params)
+		func(db dbsqlc.DBTX) (dbsqlc.SubmitBatchRow, error) {
+			return queries.SubmitBatch(context.Background(), db, params)
 		},
-		func(row dbsqlc.SubmitBatchSimulationRow, err error) (Simulation, error) {
+		func(row dbsqlc.SubmitBatchRow, err error) (Simulation, error) {
 			return submittedBatch(row, err, len(sub.Tasks))
 		})
 	return q
@@ -63,14 +63,14 @@ func (p *Pipeline) UpdateSimulationByJobID(jobID string, u SimulationUpdate) *Qu
 
 // queueSimulationUpdate queues the simulation update statement with params; format and args name the
 // simulation in a not-found error.
-func (p *Pipeline) queueSimulationUpdate(name string, params dbsqlc.UpdateSimulationStateParams, prepared error,
+func (p *Pipeline) queueSimulationUpdate(name string, params dbsqlc.UpdateSimulationParams, prepared error,
 	format string, args ...any) *Queued[UpdatedSimulation] {
 	q := &Queued[UpdatedSimulation]{}
 	enqueue(p, name, q, prepared,
-		func(db dbsqlc.DBTX) (dbsqlc.UpdateSimulationStateRow, error) {
-			return queries.UpdateSimulationState(context.Background(), db, params)
+		func(db dbsqlc.DBTX) (dbsqlc.UpdateSimulationRow, error) {
+			return queries.UpdateSimulation(context.Background(), db, params)
 		},
-		func(row dbsqlc.UpdateSimulationStateRow, err error) (UpdatedSimulation, error) {
+		func(row dbsqlc.UpdateSimulationRow, err error) (UpdatedSimulation, error) {
 			return simulationUpdated(row, err, format, args...)
 		})
 	return q

@@ -11,9 +11,9 @@ import (
 	"github.com/yapstore/yapstore/store"
 )
 
-// TestBatchSubmitThenPending submits a simulation and moves it to Pending by its job id in one round trip,
+// TestPipelineSubmitThenPending submits a simulation and moves it to Pending by its job id in one round trip,
 // the platform's submission as BENCHMARKS.md's W1 defines it.
-func TestBatchSubmitThenPending(t *testing.T) {
+func TestPipelineSubmitThenPending(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	h := newHarness(t)
@@ -55,9 +55,9 @@ func TestBatchSubmitThenPending(t *testing.T) {
 	assert.Equal(t, store.StatePending, read.State)
 }
 
-// TestBatchIsAtomicWhenTheServerRefuses checks that a statement the server refuses undoes the statements
+// TestPipelineIsAtomicWhenTheServerRefuses checks that a statement the server refuses undoes the statements
 // before it in the pipeline, and that every handle reports the refusal.
-func TestBatchIsAtomicWhenTheServerRefuses(t *testing.T) {
+func TestPipelineIsAtomicWhenTheServerRefuses(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	h := newHarness(t)
@@ -88,9 +88,9 @@ func TestBatchIsAtomicWhenTheServerRefuses(t *testing.T) {
 	assert.Equal(t, store.StatePending, got.State, "the task update was rolled back")
 }
 
-// TestBatchRefusesInvalidValuesBeforeSending checks that a value the Store would refuse refuses the whole
+// TestPipelineRefusesInvalidValuesBeforeSending checks that a value the Store would refuse refuses the whole
 // batch without a round trip.
-func TestBatchRefusesInvalidValuesBeforeSending(t *testing.T) {
+func TestPipelineRefusesInvalidValuesBeforeSending(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	h := newHarness(t)
@@ -110,9 +110,9 @@ func TestBatchRefusesInvalidValuesBeforeSending(t *testing.T) {
 	assert.Zero(t, h.Counter.roundTrips(t, func() error { return empty.Send(ctx) }), "an empty batch sends nothing")
 }
 
-// TestBatchNotFoundDoesNotStopTheOthers checks that an update that finds no row reports ErrNotFound while
+// TestPipelineNotFoundDoesNotStopTheOthers checks that an update that finds no row reports ErrNotFound while
 // the rest of the pipeline takes effect.
-func TestBatchNotFoundDoesNotStopTheOthers(t *testing.T) {
+func TestPipelineNotFoundDoesNotStopTheOthers(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	h := newHarness(t)
@@ -160,8 +160,8 @@ func TestBatchNotFoundDoesNotStopTheOthers(t *testing.T) {
 	assert.Equal(t, store.StateCompleted, got.Task.State)
 }
 
-// TestBatchInTx checks that a batch queued on InTx's Store runs in that transaction: rolled back with it.
-func TestBatchInTx(t *testing.T) {
+// TestPipelineInTx checks that a batch queued on InTx's Store runs in that transaction: rolled back with it.
+func TestPipelineInTx(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	h := newHarness(t)
@@ -188,8 +188,8 @@ func TestBatchInTx(t *testing.T) {
 	assert.ErrorIs(t, err, store.ErrNotFound, "the batch was rolled back with the transaction")
 }
 
-// TestBatchCancelled checks that a batch sent with a cancelled context writes nothing and says why.
-func TestBatchCancelled(t *testing.T) {
+// TestPipelineCancelled checks that a batch sent with a cancelled context writes nothing and says why.
+func TestPipelineCancelled(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -241,9 +241,9 @@ func TestUpdateSimulationByJobID(t *testing.T) {
 // errOf returns the error of a Get.
 func errOf[T any](_ T, err error) error { return err }
 
-// TestBatchSubmitBatchSimulation submits a batch simulation on a Pipeline and records its cluster job ids by
+// TestPipelineSubmitBatchSimulation submits a batch simulation on a Pipeline and records its cluster job ids by
 // id in a second one.
-func TestBatchSubmitBatchSimulation(t *testing.T) {
+func TestPipelineSubmitBatchSimulation(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	h := newHarness(t)

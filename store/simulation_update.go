@@ -30,7 +30,7 @@ func (s *Store) UpdateSimulation(ctx context.Context, id int32, u SimulationUpda
 	if err != nil {
 		return Simulation{}, false, err
 	}
-	row, err := queries.UpdateSimulationState(ctx, s.exec(), params)
+	row, err := queries.UpdateSimulation(ctx, s.exec(), params)
 	updated, err := simulationUpdated(row, err, "simulation %d", id)
 	return updated.Simulation, updated.Applied, err
 }
@@ -43,7 +43,7 @@ func (s *Store) UpdateSimulationByJobID(ctx context.Context, jobID string, u Sim
 	if err != nil {
 		return Simulation{}, false, err
 	}
-	row, err := queries.UpdateSimulationState(ctx, s.exec(), params)
+	row, err := queries.UpdateSimulation(ctx, s.exec(), params)
 	updated, err := simulationUpdated(row, err, "simulation %q", jobID)
 	return updated.Simulation, updated.Applied, err
 }
@@ -56,8 +56,8 @@ type UpdatedSimulation struct {
 }
 
 // simulationUpdateParams validates u and turns it into the update statement's parameters, without the key.
-func simulationUpdateParams(u SimulationUpdate) (dbsqlc.UpdateSimulationStateParams, error) {
-	params := dbsqlc.UpdateSimulationStateParams{
+func simulationUpdateParams(u SimulationUpdate) (dbsqlc.UpdateSimulationParams, error) {
+	params := dbsqlc.UpdateSimulationParams{
 		StartTime: u.StartTime, EndTime: u.EndTime, MergeID: u.MergeID, JobDir: u.JobDir,
 		ArrayID: u.ArrayID, CollectID: u.CollectID,
 	}
@@ -69,16 +69,16 @@ func simulationUpdateParams(u SimulationUpdate) (dbsqlc.UpdateSimulationStatePar
 }
 
 // simulationUpdateByIDParams is simulationUpdateParams keyed by id.
-func simulationUpdateByIDParams(id int32, u SimulationUpdate) (dbsqlc.UpdateSimulationStateParams, error) {
+func simulationUpdateByIDParams(id int32, u SimulationUpdate) (dbsqlc.UpdateSimulationParams, error) {
 	params, err := simulationUpdateParams(u)
 	params.ID = &id
 	return params, err
 }
 
 // simulationUpdateByJobIDParams is simulationUpdateParams keyed by job id.
-func simulationUpdateByJobIDParams(jobID string, u SimulationUpdate) (dbsqlc.UpdateSimulationStateParams, error) {
+func simulationUpdateByJobIDParams(jobID string, u SimulationUpdate) (dbsqlc.UpdateSimulationParams, error) {
 	if err := checkName("job id", jobID); err != nil {
-		return dbsqlc.UpdateSimulationStateParams{}, err
+		return dbsqlc.UpdateSimulationParams{}, err
 	}
 	params, err := simulationUpdateParams(u)
 	params.JobID = &jobID
@@ -87,7 +87,7 @@ func simulationUpdateByJobIDParams(jobID string, u SimulationUpdate) (dbsqlc.Upd
 
 // simulationUpdated turns the result of the update statement into the updated simulation; format and args
 // name the simulation in a not-found error.
-func simulationUpdated(row dbsqlc.UpdateSimulationStateRow, err error, format string, args ...any) (UpdatedSimulation, error) {
+func simulationUpdated(row dbsqlc.UpdateSimulationRow, err error, format string, args ...any) (UpdatedSimulation, error) {
 	if err != nil {
 		return UpdatedSimulation{}, notFoundOr(mapError(err), format, args...)
 	}

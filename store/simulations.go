@@ -42,7 +42,7 @@ type BatchSimulation struct {
 // ErrNotFound for another user's simulation, as for a missing one.
 func (s *Store) GetSimulation(ctx context.Context, id int32, opts ...ReadOption) (Simulation, error) {
 	o := newReadOptions(opts)
-	row, err := queries.GetSimulationByID(ctx, s.exec(), dbsqlc.GetSimulationByIDParams{ID: id, OwnerID: o.ownerID})
+	row, err := queries.GetSimulation(ctx, s.exec(), dbsqlc.GetSimulationParams{ID: id, OwnerID: o.ownerID})
 	if err != nil {
 		return Simulation{}, notFoundOr(mapError(err), "simulation %d", id)
 	}
@@ -67,7 +67,7 @@ func (s *Store) GetSimulationByJobID(ctx context.Context, jobID string, opts ...
 // simulationRow is the shape every simulation read returns: the "Simulation" row and its children's columns
 // (nil where the child is the other variant). The generated row types of the reads have the same fields and
 // convert to it.
-type simulationRow = dbsqlc.GetSimulationByIDRow
+type simulationRow = dbsqlc.GetSimulationRow
 
 // simulationFromRow builds a Simulation with its variant, or returns ErrMissingVariant when a BATCH
 // simulation has no BatchSimulation row or the platform is unknown.

@@ -71,14 +71,14 @@ func (s *Store) SubmitDirect(ctx context.Context, sub DirectSubmission) (Simulat
 	if err != nil {
 		return Simulation{}, err
 	}
-	row, err := queries.SubmitDirectSimulation(ctx, s.exec(), params)
+	row, err := queries.SubmitDirect(ctx, s.exec(), params)
 	return submittedDirect(row, err, len(sub.Tasks))
 }
 
 // directSubmitParams validates a direct submission and turns it into the statement's parameters, with a new
 // job id.
-func (s *Store) directSubmitParams(sub DirectSubmission) (dbsqlc.SubmitDirectSimulationParams, error) {
-	var params dbsqlc.SubmitDirectSimulationParams
+func (s *Store) directSubmitParams(sub DirectSubmission) (dbsqlc.SubmitDirectParams, error) {
+	var params dbsqlc.SubmitDirectParams
 	if err := checkTextFields(sub.MergeID); err != nil {
 		return params, err
 	}
@@ -94,7 +94,7 @@ func (s *Store) directSubmitParams(sub DirectSubmission) (dbsqlc.SubmitDirectSim
 	if err != nil {
 		return params, err
 	}
-	return dbsqlc.SubmitDirectSimulationParams{
+	return dbsqlc.SubmitDirectParams{
 		JobID:              common.jobID,
 		UserID:             sub.UserID,
 		StartTime:          &common.now,
@@ -112,7 +112,7 @@ func (s *Store) directSubmitParams(sub DirectSubmission) (dbsqlc.SubmitDirectSim
 
 // submittedDirect turns the result of the direct submission statement of tasks tasks into the Simulation it
 // stored.
-func submittedDirect(row dbsqlc.SubmitDirectSimulationRow, err error, tasks int) (Simulation, error) {
+func submittedDirect(row dbsqlc.SubmitDirectRow, err error, tasks int) (Simulation, error) {
 	if err != nil {
 		return Simulation{}, mapError(err)
 	}
@@ -135,14 +135,14 @@ func (s *Store) SubmitBatch(ctx context.Context, sub BatchSubmission) (Simulatio
 	if err != nil {
 		return Simulation{}, err
 	}
-	row, err := queries.SubmitBatchSimulation(ctx, s.exec(), params)
+	row, err := queries.SubmitBatch(ctx, s.exec(), params)
 	return submittedBatch(row, err, len(sub.Tasks))
 }
 
 // batchSubmitParams validates a batch submission and turns it into the statement's parameters, with a new
 // job id.
-func (s *Store) batchSubmitParams(sub BatchSubmission) (dbsqlc.SubmitBatchSimulationParams, error) {
-	var params dbsqlc.SubmitBatchSimulationParams
+func (s *Store) batchSubmitParams(sub BatchSubmission) (dbsqlc.SubmitBatchParams, error) {
+	var params dbsqlc.SubmitBatchParams
 	if err := checkTextFields(sub.JobDir); err != nil {
 		return params, err
 	}
@@ -155,7 +155,7 @@ func (s *Store) batchSubmitParams(sub BatchSubmission) (dbsqlc.SubmitBatchSimula
 	if err != nil {
 		return params, err
 	}
-	return dbsqlc.SubmitBatchSimulationParams{
+	return dbsqlc.SubmitBatchParams{
 		JobID:              common.jobID,
 		UserID:             sub.UserID,
 		StartTime:          &common.now,
@@ -175,7 +175,7 @@ func (s *Store) batchSubmitParams(sub BatchSubmission) (dbsqlc.SubmitBatchSimula
 
 // submittedBatch turns the result of the batch submission statement of tasks tasks into the Simulation it
 // stored.
-func submittedBatch(row dbsqlc.SubmitBatchSimulationRow, err error, tasks int) (Simulation, error) {
+func submittedBatch(row dbsqlc.SubmitBatchRow, err error, tasks int) (Simulation, error) {
 	if err != nil {
 		return Simulation{}, mapError(err)
 	}

@@ -247,7 +247,7 @@ func (s *Store) UpsertSSOUser(ctx context.Context, username string, cert, privat
 
 // GetUser returns the user with id id, with its variant. It returns ErrNotFound when there is none.
 func (s *Store) GetUser(ctx context.Context, id int32) (User, error) {
-	row, err := queries.GetUserByID(ctx, s.exec(), id)
+	row, err := queries.GetUser(ctx, s.exec(), id)
 	if err != nil {
 		return User{}, notFoundOr(mapError(err), "user %d", id)
 	}

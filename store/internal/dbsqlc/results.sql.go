@@ -10,7 +10,73 @@ import (
 	"time"
 )
 
-const getResultsOfJob = `-- name: GetResultsOfJob :many
+const getPages = `-- name: GetPages :many
+SELECT e.id AS estimator_id, p.id AS page_id, p.page_number, p.page_name, p.page_dimension, p.compressed_data
+FROM "Simulation" s
+JOIN LATERAL (
+    SELECT e2.id FROM "Estimator" e2
+    WHERE e2.simulation_id = s.id AND (e2.name = $1::text OR e2.file_name = $1::text)
+    ORDER BY e2.name = $1::text DESC, e2.id
+    LIMIT 1
+) e ON true
+LEFT JOIN "Page" p ON p.estimator_id = e.id AND p.page_number = ANY ($2::int[])
+WHERE s.job_id = $3 AND ($4::int IS NULL OR s.user_id = $4::int)
+ORDER BY p.page_number
+`
+
+type GetPagesParams struct {
+	EstimatorName string
+	PageNumbers   []int32
+	JobID         string
+	OwnerID       *int32
+}
+
+type GetPagesRow struct {
+	EstimatorID    int32
+	PageID         *int32
+	PageNumber     *int32
+	PageName       *string
+	PageDimension  *int32
+	CompressedData []byte
+}
+
+// Pages of one estimator of the simulation with job_id, in page_number order, in one statement. The estimator
+// is the lowest-id one whose name is estimator_name or, when none is, whose file_name is. A non-null owner_id
+// scopes the read. No row means no such simulation or estimator; a row whose page columns are null means the
+// estimator exists but has none of the pages asked for.
+func (q *Queries) GetPages(ctx context.Context, db DBTX, arg GetPagesParams) ([]GetPagesRow, error) {
+	rows, err := db.Query(ctx, getPages,
+		arg.EstimatorName,
+		arg.PageNumbers,
+		arg.JobID,
+		arg.OwnerID,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []GetPagesRow
+	for rows.Next() {
+		var i GetPagesRow
+		if err := rows.Scan(
+			&i.EstimatorID,
+			&i.PageID,
+			&i.PageNumber,
+			&i.PageName,
+			&i.PageDimension,
+			&i.CompressedData,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const getResults = `-- name: GetResults :many
 WITH sim AS (
     SELECT s.id FROM "Simulation" s
     WHERE s.job_id = $1 AND ($2::int IS NULL OR s.user_id = $2::int)
@@ -36,14 +102,14 @@ WHERE $4::int[] IS NULL OR p.page_number = ANY($4::int[])
 ORDER BY estimator_id NULLS FIRST, page_number NULLS FIRST
 `
 
-type GetResultsOfJobParams struct {
+type GetResultsParams struct {
 	JobID         string
 	OwnerID       *int32
 	EstimatorName *string
 	PageNumbers   []int32
 }
 
-type GetResultsOfJobRow struct {
+type GetResultsRow struct {
 	SimulationID      int32
 	EstimatorID       *int32
 	EstimatorName     *string
@@ -59,10 +125,10 @@ type GetResultsOfJobRow struct {
 // (another user's simulation is not found). No row means no such simulation. Otherwise there is one row per
 // estimator (page columns null) followed by one row per page of it in page_number order, estimators in id
 // order; a simulation without estimators gives one row whose estimator columns are null. A non-null
-// estimator_name keeps only the estimator that GetEstimatorOfJob would pick; non-null page_numbers keep only
+// estimator_name keeps only the estimator that GetPages would pick; non-null page_numbers keep only
 // those pages.
-func (q *Queries) GetResultsOfJob(ctx context.Context, db DBTX, arg GetResultsOfJobParams) ([]GetResultsOfJobRow, error) {
-	rows, err := db.Query(ctx, getResultsOfJob,
+func (q *Queries) GetResults(ctx context.Context, db DBTX, arg GetResultsParams) ([]GetResultsRow, error) {
+	rows, err := db.Query(ctx, getResults,
 		arg.JobID,
 		arg.OwnerID,
 		arg.EstimatorName,
@@ -72,9 +138,9 @@ func (q *Queries) GetResultsOfJob(ctx context.Context, db DBTX, arg GetResultsOf
 		return nil, err
 	}
 	defer rows.Close()
-	var items []GetResultsOfJobRow
+	var items []GetResultsRow
 	for rows.Next() {
-		var i GetResultsOfJobRow
+		var i GetResultsRow
 		if err := rows.Scan(
 			&i.SimulationID,
 			&i.EstimatorID,
@@ -96,7 +162,7 @@ func (q *Queries) GetResultsOfJob(ctx context.Context, db DBTX, arg GetResultsOf
 	return items, nil
 }
 
-const listPageInfoOfJob = `-- name: ListPageInfoOfJob :many
+const listPageInfo = `-- name: ListPageInfo :many
 SELECT s.id AS simulation_id, e.id AS estimator_id, e.name AS estimator_name, e.file_name AS estimator_file_name,
        p.id AS page_id, p.page_number, p.page_name, p.page_dimension,
        coalesce(octet_length(p.compressed_data), 0)::int AS compressed_size
@@ -107,12 +173,12 @@ WHERE s.job_id = $1 AND ($2::int IS NULL OR s.user_id = $2::int)
 ORDER BY e.id NULLS FIRST, p.page_number NULLS FIRST
 `
 
-type ListPageInfoOfJobParams struct {
+type ListPageInfoParams struct {
 	JobID   string
 	OwnerID *int32
 }
 
-type ListPageInfoOfJobRow struct {
+type ListPageInfoRow struct {
 	SimulationID      int32
 	EstimatorID       *int32
 	EstimatorName     *string
@@ -127,15 +193,15 @@ type ListPageInfoOfJobRow struct {
 // Page metadata, without blobs, of every estimator of the simulation with job_id, in estimator id then
 // page_number order. A non-null owner_id scopes the read. No row means no such simulation; estimator columns
 // are null for a simulation without estimators, page columns for an estimator without pages.
-func (q *Queries) ListPageInfoOfJob(ctx context.Context, db DBTX, arg ListPageInfoOfJobParams) ([]ListPageInfoOfJobRow, error) {
-	rows, err := db.Query(ctx, listPageInfoOfJob, arg.JobID, arg.OwnerID)
+func (q *Queries) ListPageInfo(ctx context.Context, db DBTX, arg ListPageInfoParams) ([]ListPageInfoRow, error) {
+	rows, err := db.Query(ctx, listPageInfo, arg.JobID, arg.OwnerID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []ListPageInfoOfJobRow
+	var items []ListPageInfoRow
 	for rows.Next() {
-		var i ListPageInfoOfJobRow
+		var i ListPageInfoRow
 		if err := rows.Scan(
 			&i.SimulationID,
 			&i.EstimatorID,
@@ -146,72 +212,6 @@ func (q *Queries) ListPageInfoOfJob(ctx context.Context, db DBTX, arg ListPageIn
 			&i.PageName,
 			&i.PageDimension,
 			&i.CompressedSize,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const listPagesOfJob = `-- name: ListPagesOfJob :many
-SELECT e.id AS estimator_id, p.id AS page_id, p.page_number, p.page_name, p.page_dimension, p.compressed_data
-FROM "Simulation" s
-JOIN LATERAL (
-    SELECT e2.id FROM "Estimator" e2
-    WHERE e2.simulation_id = s.id AND (e2.name = $1::text OR e2.file_name = $1::text)
-    ORDER BY e2.name = $1::text DESC, e2.id
-    LIMIT 1
-) e ON true
-LEFT JOIN "Page" p ON p.estimator_id = e.id AND p.page_number = ANY ($2::int[])
-WHERE s.job_id = $3 AND ($4::int IS NULL OR s.user_id = $4::int)
-ORDER BY p.page_number
-`
-
-type ListPagesOfJobParams struct {
-	EstimatorName string
-	PageNumbers   []int32
-	JobID         string
-	OwnerID       *int32
-}
-
-type ListPagesOfJobRow struct {
-	EstimatorID    int32
-	PageID         *int32
-	PageNumber     *int32
-	PageName       *string
-	PageDimension  *int32
-	CompressedData []byte
-}
-
-// Pages of one estimator of the simulation with job_id, in page_number order, in one statement. The estimator
-// is the lowest-id one whose name is estimator_name or, when none is, whose file_name is. A non-null owner_id
-// scopes the read. No row means no such simulation or estimator; a row whose page columns are null means the
-// estimator exists but has none of the pages asked for.
-func (q *Queries) ListPagesOfJob(ctx context.Context, db DBTX, arg ListPagesOfJobParams) ([]ListPagesOfJobRow, error) {
-	rows, err := db.Query(ctx, listPagesOfJob,
-		arg.EstimatorName,
-		arg.PageNumbers,
-		arg.JobID,
-		arg.OwnerID,
-	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []ListPagesOfJobRow
-	for rows.Next() {
-		var i ListPagesOfJobRow
-		if err := rows.Scan(
-			&i.EstimatorID,
-			&i.PageID,
-			&i.PageNumber,
-			&i.PageName,
-			&i.PageDimension,
-			&i.CompressedData,
 		); err != nil {
 			return nil, err
 		}

@@ -106,7 +106,7 @@ func (q *Queries) DeleteSimulation(ctx context.Context, db DBTX, arg DeleteSimul
 	return i, err
 }
 
-const getSimulationByID = `-- name: GetSimulationByID :one
+const getSimulation = `-- name: GetSimulation :one
 SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type, s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
 FROM "Simulation" s
 LEFT JOIN "CelerySimulation" c ON c.id = s.id
@@ -115,12 +115,12 @@ WHERE s.id = $1
   AND ($2::int IS NULL OR s.user_id = $2::int)
 `
 
-type GetSimulationByIDParams struct {
+type GetSimulationParams struct {
 	ID      int32
 	OwnerID *int32
 }
 
-type GetSimulationByIDRow struct {
+type GetSimulationRow struct {
 	Simulation Simulation
 	MergeID    *string
 	ClusterID  *int32
@@ -130,9 +130,9 @@ type GetSimulationByIDRow struct {
 }
 
 // Reads a simulation with its variant. A non-null owner_id scopes the read: another user's simulation is not found.
-func (q *Queries) GetSimulationByID(ctx context.Context, db DBTX, arg GetSimulationByIDParams) (GetSimulationByIDRow, error) {
-	row := db.QueryRow(ctx, getSimulationByID, arg.ID, arg.OwnerID)
-	var i GetSimulationByIDRow
+func (q *Queries) GetSimulation(ctx context.Context, db DBTX, arg GetSimulationParams) (GetSimulationRow, error) {
+	row := db.QueryRow(ctx, getSimulation, arg.ID, arg.OwnerID)
+	var i GetSimulationRow
 	err := row.Scan(
 		&i.Simulation.ID,
 		&i.Simulation.JobID,
@@ -200,7 +200,7 @@ func (q *Queries) GetSimulationByJobID(ctx context.Context, db DBTX, arg GetSimu
 	return i, err
 }
 
-const listSimulations = `-- name: ListSimulations :many
+const listAllSimulations = `-- name: ListAllSimulations :many
 SELECT s.id, s.job_id, s.user_id, s.start_time, s.end_time, s.title, s.platform, s.input_type, s.sim_type, s.job_state, c.merge_id, b.cluster_id, b.job_dir, b.array_id, b.collect_id
 FROM "Simulation" s
 LEFT JOIN "CelerySimulation" c ON c.id = s.id
@@ -209,7 +209,7 @@ WHERE ($1::int IS NULL OR s.user_id = $1::int)
 ORDER BY s.start_time DESC NULLS LAST, s.id DESC
 `
 
-type ListSimulationsRow struct {
+type ListAllSimulationsRow struct {
 	Simulation Simulation
 	MergeID    *string
 	ClusterID  *int32
@@ -219,15 +219,15 @@ type ListSimulationsRow struct {
 }
 
 // Every simulation (optionally of one user), newest first, for operators.
-func (q *Queries) ListSimulations(ctx context.Context, db DBTX, userID *int32) ([]ListSimulationsRow, error) {
-	rows, err := db.Query(ctx, listSimulations, userID)
+func (q *Queries) ListAllSimulations(ctx context.Context, db DBTX, userID *int32) ([]ListAllSimulationsRow, error) {
+	rows, err := db.Query(ctx, listAllSimulations, userID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []ListSimulationsRow
+	var items []ListAllSimulationsRow
 	for rows.Next() {
-		var i ListSimulationsRow
+		var i ListAllSimulationsRow
 		if err := rows.Scan(
 			&i.Simulation.ID,
 			&i.Simulation.JobID,
@@ -566,7 +566,7 @@ func (q *Queries) ListSimulationsOfUserByStartTimeDesc(ctx context.Context, db D
 	return items, nil
 }
 
-const submitBatchSimulation = `-- name: SubmitBatchSimulation :one
+const submitBatch = `-- name: SubmitBatch :one
 WITH sim AS (
     INSERT INTO "Simulation" (job_id, user_id, start_time, title, platform, input_type, sim_type, job_state)
     VALUES ($1, $2, $3, $4, 'BATCH', $5, $6, $7)
@@ -595,7 +595,7 @@ SELECT sim.id, sim.job_id, sim.user_id, sim.start_time, sim.end_time, sim.title,
 FROM sim JOIN child ON child.id = sim.id
 `
 
-type SubmitBatchSimulationParams struct {
+type SubmitBatchParams struct {
 	JobID              string
 	UserID             *int32
 	StartTime          *time.Time
@@ -612,7 +612,7 @@ type SubmitBatchSimulationParams struct {
 	InputData          []byte
 }
 
-type SubmitBatchSimulationRow struct {
+type SubmitBatchRow struct {
 	ID        int32
 	JobID     string
 	UserID    *int32
@@ -632,8 +632,8 @@ type SubmitBatchSimulationRow struct {
 
 // Creates a BATCH simulation, its BatchSimulation row, its tasks (numbered by the caller) with their BatchTask
 // rows and its input, in one statement.
-func (q *Queries) SubmitBatchSimulation(ctx context.Context, db DBTX, arg SubmitBatchSimulationParams) (SubmitBatchSimulationRow, error) {
-	row := db.QueryRow(ctx, submitBatchSimulation,
+func (q *Queries) SubmitBatch(ctx context.Context, db DBTX, arg SubmitBatchParams) (SubmitBatchRow, error) {
+	row := db.QueryRow(ctx, submitBatch,
 		arg.JobID,
 		arg.UserID,
 		arg.StartTime,
@@ -649,7 +649,7 @@ func (q *Queries) SubmitBatchSimulation(ctx context.Context, db DBTX, arg Submit
 		arg.RequestedPrimaries,
 		arg.InputData,
 	)
-	var i SubmitBatchSimulationRow
+	var i SubmitBatchRow
 	err := row.Scan(
 		&i.ID,
 		&i.JobID,
@@ -670,7 +670,7 @@ func (q *Queries) SubmitBatchSimulation(ctx context.Context, db DBTX, arg Submit
 	return i, err
 }
 
-const submitDirectSimulation = `-- name: SubmitDirectSimulation :one
+const submitDirect = `-- name: SubmitDirect :one
 
 WITH sim AS (
     INSERT INTO "Simulation" (job_id, user_id, start_time, title, platform, input_type, sim_type, job_state)
@@ -703,7 +703,7 @@ SELECT sim.id, sim.job_id, sim.user_id, sim.start_time, sim.end_time, sim.title,
 FROM sim JOIN child ON child.id = sim.id
 `
 
-type SubmitDirectSimulationParams struct {
+type SubmitDirectParams struct {
 	JobID              string
 	UserID             *int32
 	StartTime          *time.Time
@@ -718,7 +718,7 @@ type SubmitDirectSimulationParams struct {
 	InputData          []byte
 }
 
-type SubmitDirectSimulationRow struct {
+type SubmitDirectRow struct {
 	ID        int32
 	JobID     string
 	UserID    *int32
@@ -742,8 +742,8 @@ type SubmitDirectSimulationRow struct {
 // Creates a DIRECT simulation, its CelerySimulation row, its tasks (numbered by the caller) with their
 // CeleryTask rows and its input, in one statement. Task arrays are parallel: task_ids[i] has
 // requested_primaries[i] and celery_ids[i].
-func (q *Queries) SubmitDirectSimulation(ctx context.Context, db DBTX, arg SubmitDirectSimulationParams) (SubmitDirectSimulationRow, error) {
-	row := db.QueryRow(ctx, submitDirectSimulation,
+func (q *Queries) SubmitDirect(ctx context.Context, db DBTX, arg SubmitDirectParams) (SubmitDirectRow, error) {
+	row := db.QueryRow(ctx, submitDirect,
 		arg.JobID,
 		arg.UserID,
 		arg.StartTime,
@@ -757,7 +757,7 @@ func (q *Queries) SubmitDirectSimulation(ctx context.Context, db DBTX, arg Submi
 		arg.CeleryIds,
 		arg.InputData,
 	)
-	var i SubmitDirectSimulationRow
+	var i SubmitDirectRow
 	err := row.Scan(
 		&i.ID,
 		&i.JobID,
@@ -775,7 +775,7 @@ func (q *Queries) SubmitDirectSimulation(ctx context.Context, db DBTX, arg Submi
 	return i, err
 }
 
-const updateSimulationState = `-- name: UpdateSimulationState :one
+const updateSimulation = `-- name: UpdateSimulation :one
 WITH cur AS (
     SELECT s.id, s.job_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED') AS open
     FROM "Simulation" s
@@ -819,7 +819,7 @@ LEFT JOIN "CelerySimulation" c ON c.id = s.id
 LEFT JOIN "BatchSimulation" b ON b.id = s.id
 `
 
-type UpdateSimulationStateParams struct {
+type UpdateSimulationParams struct {
 	ID        *int32
 	JobID     *string
 	JobState  *string
@@ -831,7 +831,7 @@ type UpdateSimulationStateParams struct {
 	CollectID *int32
 }
 
-type UpdateSimulationStateRow struct {
+type UpdateSimulationRow struct {
 	ID         int32
 	JobID      string
 	UserID     *int32
@@ -858,8 +858,8 @@ type UpdateSimulationStateRow struct {
 // was applied; no row means no such simulation. The simulation is id when given, else the one with job_id
 // (the lookup by job id runs only then: the subquery is evaluated lazily, so either way it is one index scan
 // of the primary key).
-func (q *Queries) UpdateSimulationState(ctx context.Context, db DBTX, arg UpdateSimulationStateParams) (UpdateSimulationStateRow, error) {
-	row := db.QueryRow(ctx, updateSimulationState,
+func (q *Queries) UpdateSimulation(ctx context.Context, db DBTX, arg UpdateSimulationParams) (UpdateSimulationRow, error) {
+	row := db.QueryRow(ctx, updateSimulation,
 		arg.ID,
 		arg.JobID,
 		arg.JobState,
@@ -870,7 +870,7 @@ func (q *Queries) UpdateSimulationState(ctx context.Context, db DBTX, arg Update
 		arg.ArrayID,
 		arg.CollectID,
 	)
-	var i UpdateSimulationStateRow
+	var i UpdateSimulationRow
 	err := row.Scan(
 		&i.ID,
 		&i.JobID,

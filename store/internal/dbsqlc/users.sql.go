@@ -92,7 +92,7 @@ func (q *Queries) DeleteUserWithSimulations(ctx context.Context, db DBTX, id int
 	return result.RowsAffected(), nil
 }
 
-const getUserByID = `-- name: GetUserByID :one
+const getUser = `-- name: GetUser :one
 SELECT u.id, u.username, u.auth_provider, y.password_hash, k.cert, k.private_key
 FROM "User" u
 LEFT JOIN "YaptideUser" y ON y.id = u.id
@@ -100,7 +100,7 @@ LEFT JOIN "KeycloakUser" k ON k.id = u.id
 WHERE u.id = $1
 `
 
-type GetUserByIDRow struct {
+type GetUserRow struct {
 	ID           int32
 	Username     string
 	AuthProvider string
@@ -109,9 +109,9 @@ type GetUserByIDRow struct {
 	PrivateKey   *string
 }
 
-func (q *Queries) GetUserByID(ctx context.Context, db DBTX, id int32) (GetUserByIDRow, error) {
-	row := db.QueryRow(ctx, getUserByID, id)
-	var i GetUserByIDRow
+func (q *Queries) GetUser(ctx context.Context, db DBTX, id int32) (GetUserRow, error) {
+	row := db.QueryRow(ctx, getUser, id)
+	var i GetUserRow
 	err := row.Scan(
 		&i.ID,
 		&i.Username,
