@@ -92,6 +92,47 @@ UPDATE "Task" t SET
 WHERE t.simulation_id = @simulation_id AND t.task_id = @task_id
   AND t.task_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED');
 
+-- name: ReportTaskProgressGroup :many
+-- ReportTaskProgress for many tasks in one statement and one commit (the store's group commit): input row i is
+-- the update of task task_ids[i] of simulation simulation_ids[i], applied with the same rules; a value of -1,
+-- or an empty state or time, means "not given". The caller never puts two updates of one task in a group (an
+-- UPDATE joins a row to one input row only). Returns, for each input row in order, whether the update was
+-- applied and whether the task exists (a task that exists but was not updated is in a terminal state).
+-- The input is unnested from one array, whose length the planner then knows, and each task is found through
+-- the (simulation_id, task_id) key before the UPDATE joins on the primary key: index lookups, not a scan.
+WITH input AS (
+    SELECT u.ord, t.id AS task_row,
+           nullif((@requested_primaries::int[])[u.ord], -1) AS requested_primaries,
+           nullif((@simulated_primaries::int[])[u.ord], -1) AS simulated_primaries,
+           nullif((@task_states::text[])[u.ord], '') AS task_state,
+           nullif((@estimated_times::int[])[u.ord], -1) AS estimated_time,
+           nullif((@start_times::text[])[u.ord], '')::timestamptz AS start_time,
+           nullif((@end_times::text[])[u.ord], '')::timestamptz AS end_time
+    FROM unnest(@simulation_ids::int[]) WITH ORDINALITY AS u(simulation_id, ord)
+    LEFT JOIN "Task" t ON t.simulation_id = u.simulation_id AND t.task_id = (@task_ids::int[])[u.ord]
+), upd AS (
+    UPDATE "Task" t SET
+        requested_primaries = coalesce(u.requested_primaries, t.requested_primaries),
+        simulated_primaries = CASE
+            WHEN u.task_state = 'COMPLETED' THEN coalesce(u.requested_primaries, t.requested_primaries)
+            ELSE coalesce(u.simulated_primaries, t.simulated_primaries) END,
+        task_state = coalesce(u.task_state, t.task_state),
+        estimated_time = CASE
+            WHEN t.end_time IS NOT NULL THEN t.estimated_time
+            WHEN u.end_time IS NOT NULL THEN NULL
+            ELSE coalesce(u.estimated_time, t.estimated_time) END,
+        start_time = coalesce(t.start_time, u.start_time),
+        end_time = coalesce(t.end_time, u.end_time),
+        last_update_time = @now::timestamptz
+    FROM input u
+    WHERE t.id = u.task_row AND t.task_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED')
+    RETURNING u.ord
+)
+SELECT (upd.ord IS NOT NULL)::bool AS applied, (u.task_row IS NOT NULL)::bool AS found
+FROM input u
+LEFT JOIN upd ON upd.ord = u.ord
+ORDER BY u.ord;
+
 -- name: SimulationTaskSummary :many
 -- A simulation's state and platform with the number of its tasks in each state, for deriving the simulation's
 -- state from its tasks in one query. A simulation without tasks gives one row with a NULL task_state and 0;

@@ -25,6 +25,18 @@
 // [Results] as GET /results writes them. Times follow the platform: HTTP dates in responses, the workers'
 // "2006-01-02 15:04:05.000000" in updates. Users marshal without a hash, certificate or key.
 //
+// # Group commit
+//
+// A fleet of workers reports task progress all the time, and every report used to be its own statement and
+// its own commit. [Store.ReportTaskProgress] calls that arrive while another group of them is at the server
+// wait for it and then go together, one statement and one commit, each call learning its own outcome
+// (applied, a task in a terminal state, ErrNotFound); a call that finds no group at the server goes out at
+// once, alone, so one client waits no longer than before. A call returns only after its own update is
+// committed. Two reports of one task are never in one group, so a task's reports apply in the order they
+// were made; invalid values fail the call before it joins a group; a call whose context ends while it waits
+// is withdrawn, never applied. Inside InTx there is no grouping. [WithGroupCommit] sets how many groups may
+// be at the server at once, or turns grouping off.
+//
 // # Transactions
 //
 // InTx runs a function in one transaction, retrying it on serialization failures and deadlocks; the Store it

@@ -33,3 +33,11 @@ func ExecForTest(ctx context.Context, s *Store, sql string, args ...any) error {
 // SplitResultsPayloadForTest exposes the payload splitter to the fuzz test in package store_test, which
 // compares it with encoding/json.
 var SplitResultsPayloadForTest = splitResultsPayload
+
+// PendingProgressForTest returns how many ReportTaskProgress calls of s wait for a group, so that a test can
+// tell when the calls it started have queued.
+func PendingProgressForTest(s *Store) int {
+	s.progress.mu.Lock()
+	defer s.progress.mu.Unlock()
+	return len(s.progress.pending)
+}

@@ -24,13 +24,15 @@ type config struct {
 	poolConfig   func(*pgxpool.Config)
 	logger       *slog.Logger // never nil after newConfig
 	keepPrepared bool
+	groupLeaders int // ReportTaskProgress groups in flight at once; 0: no grouping
 }
 
 func newConfig(opts []Option) config {
 	cfg := config{
-		codec:      compress.Codec{},
-		clock:      time.Now,
-		txAttempts: 5,
+		codec:        compress.Codec{},
+		clock:        time.Now,
+		txAttempts:   5,
+		groupLeaders: DefaultGroupCommit,
 	}
 	cfg.authFloor.slowest = &slowest{}
 	for _, opt := range opts {
@@ -73,6 +75,21 @@ func WithTxAttempts(n int) Option {
 // out of a read by ReportUnreadable (Warn). It never logs a statement's arguments, a password, a hash or a
 // URL's password. The default discards everything; a nil logger means the default.
 func WithLogger(l *slog.Logger) Option { return func(cfg *config) { cfg.logger = l } }
+
+// DefaultGroupCommit is how many groups of ReportTaskProgress calls a Store sends at once unless
+// WithGroupCommit says otherwise: one, which made the largest groups and the highest rate on every server
+// measured (W2 of `yapstore bench` at 64 clients: 37,000 updates/s with one group in flight, 30,000 with
+// four, 6,100 without grouping, against 7,300 for pgbench's single-row UPDATE).
+const DefaultGroupCommit = 1
+
+// WithGroupCommit sets how many groups of concurrent ReportTaskProgress calls the Store sends at once (see
+// "Group commit" in the package documentation; default DefaultGroupCommit). Fewer groups in flight make
+// larger groups, and fewer commits, when commits are what the server runs out of (a disk that syncs
+// slowly, commit_delay); more keep more connections busy when they are not. 0 or less turns grouping off:
+// every call is a statement of its own.
+func WithGroupCommit(groups int) Option {
+	return func(cfg *config) { cfg.groupLeaders = max(groups, 0) }
+}
 
 // KeepPreparedStatements keeps pgx's named prepared statements when Open or New finds a connection pooler
 // between the Store and the server. Use it only when the pooler keeps prepared statements across

@@ -38,6 +38,8 @@ type Store struct {
 	inTx    bool
 	cfg     config
 	tracer  pgx.QueryTracer // WithTracer's, for a Store made by New: reported by the Store, not by pgx
+
+	progress *progressGroup // ReportTaskProgress's group commit; nil inside a transaction
 }
 
 // Open connects to the database at url (a PostgreSQL URL or key=value connection string), checks that it
@@ -125,7 +127,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error
 
 // newStore returns a Store over pool. tracer, when not nil, is reported to by the Store itself (New's case).
 func newStore(pool *pgxpool.Pool, cfg config, tracer pgx.QueryTracer) *Store {
-	s := &Store{pool: pool, cfg: cfg, tracer: tracer}
+	s := &Store{pool: pool, cfg: cfg, tracer: tracer, progress: &progressGroup{maxLeaders: cfg.groupLeaders}}
 	s.db = retryingPool{executor: traced(pool, tracer), cfg: &s.cfg}
 	return s
 }

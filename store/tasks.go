@@ -137,10 +137,12 @@ func taskUpdated(row dbsqlc.UpdateTaskProgressRow, err error, simulationID, numb
 
 // ReportTaskProgress is UpdateTaskProgress for a worker's hot path (the platform's POST /tasks), which needs
 // to know only whether its update was taken: the same rules, applied in one plain UPDATE that reads nothing
-// back, which costs the server noticeably less than UpdateTaskProgress. It returns whether the update was
-// applied; when it was not, a second query tells a task in a terminal state (false, nil) from a missing one
-// (ErrNotFound). An update that sets CeleryID is passed to UpdateTaskProgress. It returns ErrInvalid, before
-// sending anything, for the values UpdateTaskProgress refuses.
+// back, which costs the server noticeably less than UpdateTaskProgress. Concurrent calls are committed in
+// groups (see "Group commit" in the package documentation): a call returns once its own update is committed,
+// with its own outcome, and a lone call goes out at once. It returns whether the update was applied, false
+// (and no error) for a task in a terminal state, and ErrNotFound for a task that does not exist. An update
+// that sets CeleryID is passed to UpdateTaskProgress. It returns ErrInvalid, before sending anything, for the
+// values UpdateTaskProgress refuses.
 func (s *Store) ReportTaskProgress(ctx context.Context, simulationID, number int32, u TaskUpdate) (bool, error) {
 	if u.CeleryID != nil {
 		_, applied, err := s.UpdateTaskProgress(ctx, simulationID, number, u)
@@ -150,6 +152,15 @@ func (s *Store) ReportTaskProgress(ctx context.Context, simulationID, number int
 	if err != nil {
 		return false, err
 	}
+	if s == nil || s.inTx || s.progress == nil || s.config().groupLeaders == 0 {
+		return s.reportOne(ctx, simulationID, number, u, state)
+	}
+	return s.progress.report(ctx, s, &progressCall{simulationID: simulationID, number: number, update: u, state: state})
+}
+
+// reportOne applies one progress update with the single-row statement: one round trip when it is applied,
+// a second to tell a terminal task from a missing one when it is not.
+func (s *Store) reportOne(ctx context.Context, simulationID, number int32, u TaskUpdate, state *string) (bool, error) {
 	updated, err := queries.ReportTaskProgress(ctx, s.exec(), dbsqlc.ReportTaskProgressParams{
 		SimulationID:       &simulationID,
 		TaskID:             number,

@@ -191,7 +191,8 @@ func (svc *service) tasks(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	_, _, err := svc.store.UpdateTaskProgress(ctx, simID, taskID, *body.UpdateDict)
+	// ReportTaskProgress is the worker's hot path: concurrent requests are committed together.
+	_, err := svc.store.ReportTaskProgress(ctx, simID, taskID, *body.UpdateDict)
 	if errors.Is(err, store.ErrNotFound) {
 		// Which is missing, the simulation or its task? Asked only on this path, so an update costs one
 		// statement.

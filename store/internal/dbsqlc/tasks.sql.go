@@ -223,6 +223,95 @@ func (q *Queries) ReportTaskProgress(ctx context.Context, db DBTX, arg ReportTas
 	return result.RowsAffected(), nil
 }
 
+const reportTaskProgressGroup = `-- name: ReportTaskProgressGroup :many
+WITH input AS (
+    SELECT u.ord, t.id AS task_row,
+           nullif(($1::int[])[u.ord], -1) AS requested_primaries,
+           nullif(($2::int[])[u.ord], -1) AS simulated_primaries,
+           nullif(($3::text[])[u.ord], '') AS task_state,
+           nullif(($4::int[])[u.ord], -1) AS estimated_time,
+           nullif(($5::text[])[u.ord], '')::timestamptz AS start_time,
+           nullif(($6::text[])[u.ord], '')::timestamptz AS end_time
+    FROM unnest($7::int[]) WITH ORDINALITY AS u(simulation_id, ord)
+    LEFT JOIN "Task" t ON t.simulation_id = u.simulation_id AND t.task_id = ($8::int[])[u.ord]
+), upd AS (
+    UPDATE "Task" t SET
+        requested_primaries = coalesce(u.requested_primaries, t.requested_primaries),
+        simulated_primaries = CASE
+            WHEN u.task_state = 'COMPLETED' THEN coalesce(u.requested_primaries, t.requested_primaries)
+            ELSE coalesce(u.simulated_primaries, t.simulated_primaries) END,
+        task_state = coalesce(u.task_state, t.task_state),
+        estimated_time = CASE
+            WHEN t.end_time IS NOT NULL THEN t.estimated_time
+            WHEN u.end_time IS NOT NULL THEN NULL
+            ELSE coalesce(u.estimated_time, t.estimated_time) END,
+        start_time = coalesce(t.start_time, u.start_time),
+        end_time = coalesce(t.end_time, u.end_time),
+        last_update_time = $9::timestamptz
+    FROM input u
+    WHERE t.id = u.task_row AND t.task_state NOT IN ('COMPLETED', 'FAILED', 'CANCELED')
+    RETURNING u.ord
+)
+SELECT (upd.ord IS NOT NULL)::bool AS applied, (u.task_row IS NOT NULL)::bool AS found
+FROM input u
+LEFT JOIN upd ON upd.ord = u.ord
+ORDER BY u.ord
+`
+
+type ReportTaskProgressGroupParams struct {
+	RequestedPrimaries []int32
+	SimulatedPrimaries []int32
+	TaskStates         []string
+	EstimatedTimes     []int32
+	StartTimes         []string
+	EndTimes           []string
+	SimulationIds      []int32
+	TaskIds            []int32
+	Now                time.Time
+}
+
+type ReportTaskProgressGroupRow struct {
+	Applied bool
+	Found   bool
+}
+
+// ReportTaskProgress for many tasks in one statement and one commit (the store's group commit): input row i is
+// the update of task task_ids[i] of simulation simulation_ids[i], applied with the same rules; a value of -1,
+// or an empty state or time, means "not given". The caller never puts two updates of one task in a group (an
+// UPDATE joins a row to one input row only). Returns, for each input row in order, whether the update was
+// applied and whether the task exists (a task that exists but was not updated is in a terminal state).
+// The input is unnested from one array, whose length the planner then knows, and each task is found through
+// the (simulation_id, task_id) key before the UPDATE joins on the primary key: index lookups, not a scan.
+func (q *Queries) ReportTaskProgressGroup(ctx context.Context, db DBTX, arg ReportTaskProgressGroupParams) ([]ReportTaskProgressGroupRow, error) {
+	rows, err := db.Query(ctx, reportTaskProgressGroup,
+		arg.RequestedPrimaries,
+		arg.SimulatedPrimaries,
+		arg.TaskStates,
+		arg.EstimatedTimes,
+		arg.StartTimes,
+		arg.EndTimes,
+		arg.SimulationIds,
+		arg.TaskIds,
+		arg.Now,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ReportTaskProgressGroupRow
+	for rows.Next() {
+		var i ReportTaskProgressGroupRow
+		if err := rows.Scan(&i.Applied, &i.Found); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const simulationTaskSummary = `-- name: SimulationTaskSummary :many
 SELECT s.job_state, s.platform, t.task_state, count(t.id)::int AS tasks
 FROM "Simulation" s
