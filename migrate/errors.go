@@ -40,6 +40,11 @@ var (
 	// ErrUnknownVersion is returned when a requested version is not one of the directory's versions.
 	ErrUnknownVersion = errors.New("migrate: unknown migration version")
 
+	// ErrLockConflict is returned when a migration statement could not get the table locks it needs within
+	// the statement lock timeout, on every try: other sessions held them. The file was rolled back. See
+	// *LockConflictError, which names those sessions.
+	ErrLockConflict = errors.New("migrate: a migration could not get its table locks")
+
 	// ErrPooler is returned when the database URL reaches PostgreSQL through a connection pooler such as
 	// PgBouncer: the migration lock is a session lock, which a pooler in transaction mode does not keep.
 	// Nothing is applied; give the URL of the PostgreSQL server itself (its host and port, not the pooler's).
@@ -105,6 +110,53 @@ func (e *LockTimeoutError) Error() string {
 
 // Is reports whether target is ErrLockTimeout.
 func (e *LockTimeoutError) Is(target error) bool { return target == ErrLockTimeout }
+
+// LockConflictError says which file could not get its locks, how many times it was tried, and which sessions
+// held the locks it waited for when it last gave up. It matches ErrLockConflict with errors.Is.
+type LockConflictError struct {
+	// File is the migration file, rolled back.
+	File File
+	// Tries is how many times it was run.
+	Tries int
+	// Timeout is the statement lock timeout each try waited.
+	Timeout time.Duration
+	// Blockers are the sessions that held what the last try waited for, as pg_blocking_pids saw them; empty
+	// when they could not be seen (no privilege to see other sessions).
+	Blockers []BlockingSession
+	// Err is the database's error of the last try.
+	Err error
+}
+
+// BlockingSession is a session that held a lock a migration waited for.
+type BlockingSession struct {
+	PID         int           // its backend process id
+	Application string        // its application_name
+	State       string        // its state, e.g. "idle in transaction"
+	Query       string        // its current or last statement, shortened; hidden when it mentions a password
+	InXact      time.Duration // how long its transaction had been open
+}
+
+// Error implements error.
+func (e *LockConflictError) Error() string {
+	msg := fmt.Sprintf("%v: %s waited %s for its locks %d times and was rolled back", ErrLockConflict, e.File.Name,
+		e.Timeout, e.Tries)
+	for i, b := range e.Blockers {
+		if i == 0 {
+			msg += "; held by"
+		} else {
+			msg += ","
+		}
+		msg += fmt.Sprintf(" backend pid %d (%q, %s for %s: %q)", b.PID, b.Application, b.State,
+			b.InXact.Round(time.Millisecond), b.Query)
+	}
+	return msg
+}
+
+// Is reports whether target is ErrLockConflict.
+func (e *LockConflictError) Is(target error) bool { return target == ErrLockConflict }
+
+// Unwrap returns the database's error.
+func (e *LockConflictError) Unwrap() error { return e.Err }
 
 // PartialError names the partly applied or failed file at the end of the history. It matches ErrPartial with
 // errors.Is.

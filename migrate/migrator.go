@@ -21,6 +21,8 @@ type Migrator struct {
 	url             string
 	dir             *directory
 	lockTimeout     time.Duration
+	stmtLockTimeout time.Duration
+	lockRetries     int
 	revisionSchema  string
 	scratchURL      string
 	operatorVersion string
@@ -61,7 +63,8 @@ func New(db *sql.DB, opts ...Option) (*Migrator, error) {
 }
 
 func newMigrator(db *sql.DB, opts []Option) (*Migrator, error) {
-	cfg := config{lockTimeout: DefaultLockTimeout, revisionSchema: DefaultRevisionSchema}
+	cfg := config{lockTimeout: DefaultLockTimeout, revisionSchema: DefaultRevisionSchema,
+		stmtLockTimeout: DefaultStatementLockTimeout, lockRetries: DefaultLockRetries}
 	for _, opt := range opts {
 		opt(&cfg)
 	}
@@ -79,6 +82,8 @@ func newMigrator(db *sql.DB, opts []Option) (*Migrator, error) {
 		db:              db,
 		dir:             dir,
 		lockTimeout:     cfg.lockTimeout,
+		stmtLockTimeout: cfg.stmtLockTimeout,
+		lockRetries:     cfg.lockRetries,
 		revisionSchema:  cfg.revisionSchema,
 		scratchURL:      cfg.scratchURL,
 		operatorVersion: operatorVersion(),

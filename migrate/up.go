@@ -5,9 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	atlasmigrate "ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/postgres"
@@ -229,7 +232,11 @@ func (m *Migrator) changedFiles(history []*atlasmigrate.Revision) []string {
 	return changed
 }
 
-// applyFile runs one file: in its own transaction, unless the file asks for "atlas:txmode none".
+// applyFile runs one file: in its own transaction, unless the file asks for "atlas:txmode none". Each of its
+// statements waits for its locks at most the statement lock timeout; a file in a transaction whose statement
+// times out is rolled back and tried again after a pause, up to the lock retries, and then fails with a
+// *LockConflictError naming the sessions that held the locks. A file outside a transaction is not retried
+// (its history row records where it stopped; Up with ResumePartial continues it).
 func (m *Migrator) applyFile(ctx context.Context, conn *sql.Conn, f atlasmigrate.File) (AppliedFile, error) {
 	info := m.dir.fileInfo(f)
 	mode, err := txMode(f)
@@ -237,13 +244,33 @@ func (m *Migrator) applyFile(ctx context.Context, conn *sql.Conn, f atlasmigrate
 		return AppliedFile{}, &MigrationError{File: info, Err: err}
 	}
 	start := time.Now()
-	if mode == "none" {
-		err = m.execute(ctx, conn, f)
-	} else {
-		err = m.executeInTx(ctx, conn, f)
-	}
-	if err != nil {
-		return AppliedFile{}, migrationError(info, err)
+	for tries := 1; ; tries++ {
+		watch := m.watchBlockers(ctx, conn)
+		if mode == "none" {
+			err = m.executeBounded(ctx, conn, f)
+		} else {
+			err = m.executeInTx(ctx, conn, f)
+		}
+		blockers := watch.finish()
+		if err == nil {
+			break
+		}
+		if !isLockTimeout(err) {
+			return AppliedFile{}, migrationError(info, err)
+		}
+		if mode == "none" || tries > m.lockRetries {
+			return AppliedFile{}, &LockConflictError{File: info, Tries: tries, Timeout: m.stmtLockTimeout,
+				Blockers: blockers, Err: err}
+		}
+		// Step out of the lock queue and let the sessions ahead finish: 0.25 s, 0.5 s, 1 s, ... up to 4 s,
+		// each with up to half again added, so that several instances do not retry in step.
+		pause := min(250*time.Millisecond<<(tries-1), 4*time.Second)
+		pause += rand.N(pause/2 + 1)
+		select {
+		case <-ctx.Done():
+			return AppliedFile{}, migrationError(info, ctx.Err())
+		case <-time.After(pause):
+		}
 	}
 	stmts, err := scanStatements(f)
 	if err != nil {
@@ -253,9 +280,42 @@ func (m *Migrator) applyFile(ctx context.Context, conn *sql.Conn, f atlasmigrate
 }
 
 // executeInTx runs f with Atlas's executor inside one transaction on conn, the history row included, and
-// commits. On error the transaction is rolled back: neither the schema change nor its history row stays.
+// commits. Its statements wait for their locks at most the statement lock timeout (SET LOCAL: the setting
+// ends with the transaction). On error the transaction is rolled back: neither the schema change nor its
+// history row stays.
 func (m *Migrator) executeInTx(ctx context.Context, conn *sql.Conn, f atlasmigrate.File) error {
-	return inTx(ctx, conn, func(tx *sql.Tx) error { return m.execute(ctx, tx, f) })
+	return inTx(ctx, conn, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "SET LOCAL lock_timeout = "+lockTimeoutSetting(m.stmtLockTimeout)); err != nil {
+			return fmt.Errorf("set lock_timeout: %w", err)
+		}
+		return m.execute(ctx, tx, f)
+	})
+}
+
+// executeBounded runs f outside a transaction with the session's lock_timeout at the statement lock timeout
+// for its duration.
+func (m *Migrator) executeBounded(ctx context.Context, conn *sql.Conn, f atlasmigrate.File) (err error) {
+	if _, err := conn.ExecContext(ctx, "SET lock_timeout = "+lockTimeoutSetting(m.stmtLockTimeout)); err != nil {
+		return fmt.Errorf("set lock_timeout: %w", err)
+	}
+	defer func() {
+		if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), "RESET lock_timeout"); rerr != nil {
+			err = errors.Join(err, fmt.Errorf("reset lock_timeout: %w", rerr))
+		}
+	}()
+	return m.execute(ctx, conn, f)
+}
+
+// lockTimeoutSetting spells d as a lock_timeout value in milliseconds; 0 means none.
+func lockTimeoutSetting(d time.Duration) string {
+	return strconv.FormatInt(d.Milliseconds(), 10)
+}
+
+// isLockTimeout reports whether err is PostgreSQL's lock_not_available (55P03): a lock wait ran past
+// lock_timeout.
+func isLockTimeout(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "55P03"
 }
 
 // execute runs f with Atlas's executor on db (a connection or a transaction), recording it in the history.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -75,6 +76,8 @@ type migrateFlags struct {
 	dir             string
 	revisionsSchema string
 	lockTimeout     string
+	stmtLockTimeout string
+	lockRetries     *int32
 	scratchURL      string
 }
 
@@ -88,6 +91,12 @@ func (f *migrateFlags) register(fs *cli.FlagSet, locks, scratch bool) {
 		fs.StringVar(&f.lockTimeout, "lock-timeout", "DURATION",
 			"wait this long for another migration run to finish, such as 30s or 10m (default "+
 				strings.TrimSuffix(migrate.DefaultLockTimeout.String(), "0s")+")")
+		fs.StringVar(&f.stmtLockTimeout, "statement-lock-timeout", "DURATION",
+			"let each migration statement wait this long for its table locks, so that the service's writers queued behind it wait no longer (default "+
+				migrate.DefaultStatementLockTimeout.String()+"; 0: no bound)")
+		fs.OptionalInt32Var(&f.lockRetries, "lock-retries", "N",
+			"try a file that could not get its locks N more times, pausing between tries (default "+
+				strconv.Itoa(migrate.DefaultLockRetries)+")")
 	}
 	if scratch {
 		fs.StringVar(&f.scratchURL, "scratch-url", "URL",
@@ -113,6 +122,19 @@ func (f *migrateFlags) options(env *cli.Env) ([]migrate.Option, error) {
 			return nil, cli.Usagef("invalid value %q for flag -lock-timeout: want a duration such as 30s or 10m", f.lockTimeout)
 		}
 		opts = append(opts, migrate.WithLockTimeout(d))
+	}
+	if f.stmtLockTimeout != "" {
+		d, err := time.ParseDuration(f.stmtLockTimeout)
+		if err != nil || d < 0 {
+			return nil, cli.Usagef("invalid value %q for flag -statement-lock-timeout: want a duration such as 3s", f.stmtLockTimeout)
+		}
+		opts = append(opts, migrate.WithStatementLockTimeout(d))
+	}
+	if f.lockRetries != nil {
+		if *f.lockRetries < 0 || *f.lockRetries > 100 {
+			return nil, cli.Usagef("--lock-retries: %d is outside 0..100", *f.lockRetries)
+		}
+		opts = append(opts, migrate.WithLockRetries(int(*f.lockRetries)))
 	}
 	if f.scratchURL != "" {
 		scratch, err := cli.NormalizeDatabaseURL(f.scratchURL)
@@ -193,6 +215,10 @@ func migrateError(err error) error {
 		hint = "a file older than the last applied one was added; it never ran on this database"
 	case errors.Is(err, migrate.ErrLockTimeout):
 		hint = "another migration run (yapstore or the Atlas CLI) holds the lock: wait for it, or raise --lock-timeout"
+	case errors.Is(err, migrate.ErrLockConflict):
+		hint = "nothing of the file stayed; run again when those sessions are done, or raise --statement-lock-timeout and --lock-retries"
+	case errors.Is(err, migrate.ErrPooler):
+		hint = "point --database-url (or DATABASE_URL) at the PostgreSQL server, not at PgBouncer"
 	case errors.Is(err, migrate.ErrNoScratch):
 		hint = "pass --scratch-url with an empty database, or grant the role CREATEDB"
 	case errors.Is(err, migrate.ErrChecksumMismatch):

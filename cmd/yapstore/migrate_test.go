@@ -376,6 +376,12 @@ func TestMigrateUpToAndJSON(t *testing.T) {
 
 	r = yapDB(t, url, "migrate", "up", "--lock-timeout", "soon")
 	requireFailure(t, r, 2, "want a duration")
+	r = yapDB(t, url, "migrate", "up", "--statement-lock-timeout", "-1s")
+	requireFailure(t, r, 2, "statement-lock-timeout", "want a duration")
+	r = yapDB(t, url, "migrate", "up", "--lock-retries", "1000")
+	requireFailure(t, r, 2, "--lock-retries: 1000 is outside 0..100")
+	r = yapDB(t, url, "migrate", "up", "--statement-lock-timeout", "2s", "--lock-retries", "1")
+	requireOK(t, r)
 }
 
 func TestMigrateUpRefusesPlatformDatabase(t *testing.T) {
