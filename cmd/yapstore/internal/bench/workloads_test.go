@@ -118,11 +118,18 @@ func testEveryWorkloadShortRun(t *testing.T, set *fixtures.Set) {
 				assert.Equal(t, c.clients, r.Clients)
 				assert.Equal(t, c.ops, r.Ops)
 				assert.Positive(t, r.Elapsed)
-				assert.InDelta(t, c.trips, r.RoundTripsPerOp(), 1e-9, "statements per operation")
 				line := checkLineShape(t, r.Line())
+				if impl.name == "yapstore" && c.w == W2 && c.clients > 1 {
+					// Concurrent reports are committed in groups: at most one statement per report, fewer when
+					// reports met at the server.
+					assert.LessOrEqual(t, r.RoundTripsPerOp(), c.trips, "statements per operation")
+					assert.Positive(t, r.RoundTripsPerOp())
+				} else {
+					assert.InDelta(t, c.trips, r.RoundTripsPerOp(), 1e-9, "statements per operation")
+					assert.EqualValues(t, c.trips, line["round_trips_per_op"])
+				}
 				assert.Equal(t, string(c.w), line["workload"])
 				assert.EqualValues(t, c.ops, line["ops"])
-				assert.EqualValues(t, c.trips, line["round_trips_per_op"])
 				if c.w == W3 || c.w == W4 {
 					assert.NotNil(t, line["mb_per_s"])
 					require.NotNil(t, m.Heap, "peak heap measured")
