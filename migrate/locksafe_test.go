@@ -103,3 +103,32 @@ func assertNoColumn(t *testing.T, db *sql.DB, column string) {
 WHERE table_name = 'Page' AND column_name = $1`, column).Scan(&n))
 	assert.Zero(t, n, "the file was rolled back")
 }
+
+// TestFailedConcurrentIndexLeavesNoInvalidIndex builds a unique index concurrently over duplicate values: the
+// build fails, and the invalid index PostgreSQL leaves behind is dropped, so writers do not keep maintaining
+// it and the next try can build it again.
+func TestFailedConcurrentIndexLeavesNoInvalidIndex(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	url := newDatabase(t)
+	m, err := migrate.Open(ctx, url)
+	require.NoError(t, err)
+	_, err = m.Up(ctx)
+	require.NoError(t, err)
+	require.NoError(t, m.Close())
+	db := openDB(t, url)
+	_, err = db.ExecContext(ctx, `INSERT INTO "User" (username, auth_provider) VALUES ('ada', 'YaptideUser'), ('ada', 'KeycloakUser')`)
+	require.NoError(t, err)
+
+	dir := directory(t, map[string]string{"29990101000000_username_idx.sql": "-- atlas:txmode none\n\n" +
+		`CREATE UNIQUE INDEX CONCURRENTLY "User_username_idx" ON "User" ("username");` + "\n"})
+	m, err = migrate.Open(ctx, url, migrate.WithDirectory(dir))
+	require.NoError(t, err)
+	defer m.Close()
+	_, err = m.Up(ctx)
+	require.ErrorIs(t, err, migrate.ErrMigrationFailed)
+	assert.Contains(t, err.Error(), "could not create unique index")
+	var n int
+	require.NoError(t, db.QueryRowContext(ctx, `SELECT count(*) FROM pg_class WHERE relname = 'User_username_idx'`).Scan(&n))
+	assert.Zero(t, n, "the invalid index was dropped")
+}

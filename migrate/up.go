@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -255,6 +256,11 @@ func (m *Migrator) applyFile(ctx context.Context, conn *sql.Conn, f atlasmigrate
 		if err == nil {
 			break
 		}
+		if mode == "none" {
+			// A CREATE INDEX CONCURRENTLY that failed leaves an invalid index behind, which writers keep
+			// maintaining and the next try would trip over: drop it, concurrently too.
+			err = errors.Join(err, dropInvalidIndexes(ctx, conn, f))
+		}
 		if !isLockTimeout(err) {
 			return AppliedFile{}, migrationError(info, err)
 		}
@@ -304,6 +310,51 @@ func (m *Migrator) executeBounded(ctx context.Context, conn *sql.Conn, f atlasmi
 		}
 	}()
 	return m.execute(ctx, conn, f)
+}
+
+// concurrentIndex finds the indexes a file builds concurrently.
+var concurrentIndex = regexp.MustCompile(`(?i)CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?("(?:[^"]|"")+"|\w+)`)
+
+// dropInvalidIndexes drops, with DROP INDEX CONCURRENTLY, every index that f builds concurrently and that
+// PostgreSQL marks invalid: what a failed or cancelled build leaves. It returns the errors of the drops.
+func dropInvalidIndexes(ctx context.Context, conn *sql.Conn, f atlasmigrate.File) error {
+	var names []string
+	for _, m := range concurrentIndex.FindAllStringSubmatch(string(f.Bytes()), -1) {
+		name := m[1]
+		if strings.HasPrefix(name, `"`) {
+			name = strings.ReplaceAll(name[1:len(name)-1], `""`, `"`)
+		} else {
+			name = strings.ToLower(name)
+		}
+		names = append(names, name)
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	ctx = context.WithoutCancel(ctx)
+	rows, err := conn.QueryContext(ctx, `SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname)
+FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE NOT i.indisvalid AND c.relname = ANY ($1) AND n.nspname = ANY (current_schemas(false))`, names)
+	if err != nil {
+		return fmt.Errorf("look for invalid indexes: %w", err)
+	}
+	var invalid []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return err
+		}
+		invalid = append(invalid, name)
+	}
+	rows.Close()
+	var errs []error
+	for _, name := range invalid {
+		if _, err := conn.ExecContext(ctx, "DROP INDEX CONCURRENTLY IF EXISTS "+name); err != nil {
+			errs = append(errs, fmt.Errorf("drop invalid index %s: %w", name, err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // lockTimeoutSetting spells d as a lock_timeout value in milliseconds; 0 means none.
