@@ -19,12 +19,7 @@ import (
 func TestUpBoundsItsLockWaits(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	url := newDatabase(t)
-	m, err := migrate.Open(ctx, url)
-	require.NoError(t, err)
-	_, err = m.Up(ctx)
-	require.NoError(t, err)
-	require.NoError(t, m.Close())
+	url := migratedDatabase(t)
 
 	db := openDB(t, url)
 	holder, err := db.BeginTx(ctx, nil)
@@ -35,7 +30,7 @@ func TestUpBoundsItsLockWaits(t *testing.T) {
 
 	const timeout = 300 * time.Millisecond
 	dir := directory(t, map[string]string{"29990101000000_page_note.sql": `ALTER TABLE "Page" ADD COLUMN "page_note" text;` + "\n"})
-	m, err = migrate.Open(ctx, url, migrate.WithDirectory(dir), migrate.WithStatementLockTimeout(timeout), migrate.WithLockRetries(2))
+	m, err := migrate.Open(ctx, url, migrate.WithDirectory(dir), migrate.WithStatementLockTimeout(timeout), migrate.WithLockRetries(2))
 	require.NoError(t, err)
 	defer m.Close()
 	upDone := make(chan error, 1)
@@ -110,19 +105,14 @@ WHERE table_name = 'Page' AND column_name = $1`, column).Scan(&n))
 func TestFailedConcurrentIndexLeavesNoInvalidIndex(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	url := newDatabase(t)
-	m, err := migrate.Open(ctx, url)
-	require.NoError(t, err)
-	_, err = m.Up(ctx)
-	require.NoError(t, err)
-	require.NoError(t, m.Close())
+	url := migratedDatabase(t)
 	db := openDB(t, url)
-	_, err = db.ExecContext(ctx, `INSERT INTO "User" (username, auth_provider) VALUES ('ada', 'YaptideUser'), ('ada', 'KeycloakUser')`)
+	_, err := db.ExecContext(ctx, `INSERT INTO "User" (username, auth_provider) VALUES ('ada', 'YaptideUser'), ('ada', 'KeycloakUser')`)
 	require.NoError(t, err)
 
 	dir := directory(t, map[string]string{"29990101000000_username_idx.sql": "-- atlas:txmode none\n\n" +
 		`CREATE UNIQUE INDEX CONCURRENTLY "User_username_idx" ON "User" ("username");` + "\n"})
-	m, err = migrate.Open(ctx, url, migrate.WithDirectory(dir))
+	m, err := migrate.Open(ctx, url, migrate.WithDirectory(dir))
 	require.NoError(t, err)
 	defer m.Close()
 	_, err = m.Up(ctx)
@@ -131,4 +121,13 @@ func TestFailedConcurrentIndexLeavesNoInvalidIndex(t *testing.T) {
 	var n int
 	require.NoError(t, db.QueryRowContext(ctx, `SELECT count(*) FROM pg_class WHERE relname = 'User_username_idx'`).Scan(&n))
 	assert.Zero(t, n, "the invalid index was dropped")
+}
+
+// migratedDatabase returns the URL of a new database at the embedded head.
+func migratedDatabase(t *testing.T) string {
+	t.Helper()
+	url := newDatabase(t)
+	_, err := migrate.Apply(t.Context(), url)
+	require.NoError(t, err)
+	return url
 }

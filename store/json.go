@@ -32,6 +32,14 @@ func (d httpDate) UnmarshalJSON(b []byte) error { return parseTimeJSON(b, d.t, h
 // workerTime is a time written as the platform's workers write it; nil is left out by the caller.
 type workerTime struct{ t **time.Time }
 
+// setWorkerTime returns a workerTime for *t, or nil (the key left out) when *t is nil.
+func setWorkerTime(t **time.Time) *workerTime {
+	if *t == nil {
+		return nil
+	}
+	return &workerTime{t}
+}
+
 func (w workerTime) MarshalJSON() ([]byte, error) {
 	if *w.t == nil {
 		return []byte("null"), nil
@@ -213,15 +221,9 @@ type taskUpdateJSON struct {
 // under the platform's keys ("task_state", "requested_primaries", "simulated_primaries", "estimated_time" in
 // seconds, "start_time", "end_time", "celery_id"), times in UTC as "2006-01-02 15:04:05.000000".
 func (u TaskUpdate) MarshalJSON() ([]byte, error) {
-	v := taskUpdateJSON{CeleryID: u.CeleryID, EstimatedTime: u.EstimatedTime,
-		RequestedPrimaries: u.RequestedPrimaries, SimulatedPrimaries: u.SimulatedPrimaries, State: u.State}
-	if u.StartTime != nil {
-		v.StartTime = &workerTime{&u.StartTime}
-	}
-	if u.EndTime != nil {
-		v.EndTime = &workerTime{&u.EndTime}
-	}
-	return json.Marshal(v)
+	return json.Marshal(taskUpdateJSON{CeleryID: u.CeleryID, EstimatedTime: u.EstimatedTime,
+		RequestedPrimaries: u.RequestedPrimaries, SimulatedPrimaries: u.SimulatedPrimaries, State: u.State,
+		StartTime: setWorkerTime(&u.StartTime), EndTime: setWorkerTime(&u.EndTime)})
 }
 
 // UnmarshalJSON reads an update_dict as the platform's workers send it (times as MarshalJSON writes them,
@@ -254,15 +256,8 @@ type simulationUpdateJSON struct {
 // platform's keys ("job_state", "start_time", "end_time", "merge_id", "job_dir", "array_id", "collect_id"),
 // times as TaskUpdate writes them.
 func (u SimulationUpdate) MarshalJSON() ([]byte, error) {
-	v := simulationUpdateJSON{ArrayID: u.ArrayID, CollectID: u.CollectID, JobDir: u.JobDir, MergeID: u.MergeID,
-		State: u.State}
-	if u.StartTime != nil {
-		v.StartTime = &workerTime{&u.StartTime}
-	}
-	if u.EndTime != nil {
-		v.EndTime = &workerTime{&u.EndTime}
-	}
-	return json.Marshal(v)
+	return json.Marshal(simulationUpdateJSON{ArrayID: u.ArrayID, CollectID: u.CollectID, JobDir: u.JobDir,
+		MergeID: u.MergeID, State: u.State, StartTime: setWorkerTime(&u.StartTime), EndTime: setWorkerTime(&u.EndTime)})
 }
 
 // UnmarshalJSON reads a simulation's update_dict, as TaskUpdate.UnmarshalJSON reads a task's.
