@@ -48,16 +48,20 @@ func startLocal(ctx context.Context, opts Options) (*Server, error) {
 			describeBinDir(binDir), c.dir, c.port, c.runAs),
 		survivesExit: !canDieWithParent,
 		stop:         c.stop,
+		local:        c,
 	}, nil
 }
 
 // cluster is a running local cluster in its own temporary directory.
 type cluster struct {
-	dir   string
-	port  int
-	url   string
-	runAs *account
-	proc  *serverProcess
+	dir      string
+	port     int
+	url      string
+	runAs    *account
+	proc     *serverProcess
+	binDir   string
+	password string
+	durable  bool
 }
 
 // startCluster runs initdb in a new temporary directory and starts postgres on a free loopback port with
@@ -107,7 +111,8 @@ func startCluster(ctx context.Context, binDir string, durable bool, logf func(st
 		url := fmt.Sprintf("postgres://postgres:%s@127.0.0.1:%d/postgres?sslmode=disable", password, port)
 		err = waitReady(ctx, url, proc.exited)
 		if err == nil {
-			c := &cluster{dir: dir, port: port, url: url, runAs: runAs, proc: proc}
+			c := &cluster{dir: dir, port: port, url: url, runAs: runAs, proc: proc, binDir: binDir, password: password,
+				durable: durable}
 			return c, nil
 		}
 		_ = proc.shutdown(context.WithoutCancel(ctx))

@@ -44,6 +44,7 @@ type Server struct {
 	source       string
 	skipped      []Skip
 	survivesExit bool
+	local        *cluster // the cluster of a KindLocal server, for StartReplica
 
 	stopOnce sync.Once
 	stop     func(ctx context.Context) error

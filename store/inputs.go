@@ -48,7 +48,7 @@ func (s *Store) GetInputInto(ctx context.Context, simulationID int32, v any, opt
 // inputBlob reads the compressed input of a simulation.
 func (s *Store) inputBlob(ctx context.Context, simulationID int32, opts []ReadOption) ([]byte, error) {
 	ro := newReadOptions(opts)
-	row, err := queries.GetInput(ctx, s.exec(), dbsqlc.GetInputParams{SimulationID: simulationID, OwnerID: ro.ownerID})
+	row, err := queries.GetInput(ctx, s.reader(ro), dbsqlc.GetInputParams{SimulationID: simulationID, OwnerID: ro.ownerID})
 	if err = mapError(err); errors.Is(err, ErrNotFound) {
 		return nil, notFoundf("simulation %d", simulationID)
 	} else if err != nil {

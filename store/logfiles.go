@@ -74,7 +74,7 @@ func (s *Store) GetLogfilesJSON(ctx context.Context, simulationID int32, opts ..
 // logfilesBlob reads the compressed log files of a simulation.
 func (s *Store) logfilesBlob(ctx context.Context, simulationID int32, opts []ReadOption) ([]byte, error) {
 	ro := newReadOptions(opts)
-	row, err := queries.GetLogfiles(ctx, s.exec(), dbsqlc.GetLogfilesParams{SimulationID: simulationID, OwnerID: ro.ownerID})
+	row, err := queries.GetLogfiles(ctx, s.reader(ro), dbsqlc.GetLogfilesParams{SimulationID: simulationID, OwnerID: ro.ownerID})
 	if err = mapError(err); errors.Is(err, ErrNotFound) {
 		return nil, notFoundf("simulation %d", simulationID)
 	} else if err != nil {

@@ -14,17 +14,19 @@ import (
 type Option func(*config)
 
 type config struct {
-	codec        compress.Codec
-	clock        func() time.Time
-	maxConns     int32
-	tracer       pgx.QueryTracer
-	txAttempts   int
-	schemaCheck  int // schemaAtHead, schemaAllowNewer or schemaSkip
-	authFloor    authFloor
-	poolConfig   func(*pgxpool.Config)
-	logger       *slog.Logger // never nil after newConfig
-	keepPrepared bool
-	groupLeaders int // ReportTaskProgress groups in flight at once; 0: no grouping
+	codec         compress.Codec
+	clock         func() time.Time
+	maxConns      int32
+	tracer        pgx.QueryTracer
+	txAttempts    int
+	schemaCheck   int // schemaAtHead, schemaAllowNewer or schemaSkip
+	authFloor     authFloor
+	poolConfig    func(*pgxpool.Config)
+	logger        *slog.Logger // never nil after newConfig
+	keepPrepared  bool
+	groupLeaders  int // ReportTaskProgress groups in flight at once; 0: no grouping
+	replicaURLs   []string
+	replicaMaxLag time.Duration
 }
 
 func newConfig(opts []Option) config {

@@ -206,7 +206,7 @@ func (s *Store) getResults(ctx context.Context, jobID string, name *string, numb
 		return nil, err
 	}
 	ro := newReadOptions(opts)
-	rows, err := queries.GetResults(ctx, s.exec(), dbsqlc.GetResultsParams{
+	rows, err := queries.GetResults(ctx, s.reader(ro), dbsqlc.GetResultsParams{
 		JobID: jobID, OwnerID: ro.ownerID, EstimatorName: name, PageNumbers: numbers,
 	})
 	if err != nil {
@@ -296,7 +296,7 @@ func (s *Store) GetPages(ctx context.Context, jobID, name string, numbers []int3
 		return nil, err
 	}
 	ro := newReadOptions(opts)
-	rows, err := queries.GetPages(ctx, s.exec(), dbsqlc.GetPagesParams{
+	rows, err := queries.GetPages(ctx, s.reader(ro), dbsqlc.GetPagesParams{
 		JobID: jobID, OwnerID: ro.ownerID, EstimatorName: name, PageNumbers: numbers,
 	})
 	if err != nil {
@@ -379,7 +379,7 @@ func (s *Store) ListPageInfo(ctx context.Context, jobID string, opts ...ReadOpti
 		return nil, err
 	}
 	ro := newReadOptions(opts)
-	rows, err := queries.ListPageInfo(ctx, s.exec(), dbsqlc.ListPageInfoParams{JobID: jobID, OwnerID: ro.ownerID})
+	rows, err := queries.ListPageInfo(ctx, s.reader(ro), dbsqlc.ListPageInfoParams{JobID: jobID, OwnerID: ro.ownerID})
 	if err != nil {
 		return nil, mapError(err)
 	}

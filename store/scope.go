@@ -8,6 +8,7 @@ type readOptions struct {
 	ownerID    *int32        // nil: any owner
 	unreadable *[]*BlobError // nil: an unreadable blob fails the read
 	maxBytes   int64         // the most decompressed text one read returns; 0: DefaultMaxReadBytes
+	atLeast    WALPosition   // a replica serving the read must have replayed this far
 }
 
 // DefaultMaxReadBytes is the most decompressed JSON text one results read (GetResults, GetEstimator, GetPages)

@@ -54,13 +54,15 @@ func (p SimulationPage) PageCount() int {
 // broken by id in the same direction), and the total number matching. A page past the end is empty and still
 // carries the total. It costs one query, or two when the page is empty and not the first. It returns
 // ErrInvalid, before sending anything, for an unknown sort key or state, a negative or too large page size, a
-// negative page index, or a page past the range of the database's offsets.
-func (s *Store) ListSimulations(ctx context.Context, q SimulationQuery) (SimulationPage, error) {
+// negative page index, or a page past the range of the database's offsets. With WithReplicas it may read a
+// replica (AtLeast asks for one fresh enough); the only ReadOption it heeds is AtLeast.
+func (s *Store) ListSimulations(ctx context.Context, q SimulationQuery, opts ...ReadOption) (SimulationPage, error) {
 	params, page, size, err := listParams(q)
 	if err != nil {
 		return SimulationPage{}, err
 	}
-	rows, err := s.listSimulationRows(ctx, q.OrderBy, q.Descending, params)
+	db := s.reader(newReadOptions(opts))
+	rows, err := listSimulationRows(ctx, db, q.OrderBy, q.Descending, params)
 	if err != nil {
 		return SimulationPage{}, mapError(err)
 	}
@@ -75,7 +77,7 @@ func (s *Store) ListSimulations(ctx context.Context, q SimulationQuery) (Simulat
 		result.Total = r.Total
 	}
 	if len(rows) == 0 && page > 1 {
-		total, err := queries.CountSimulationsOfUserByState(ctx, s.exec(), dbsqlc.CountSimulationsOfUserByStateParams{
+		total, err := queries.CountSimulationsOfUserByState(ctx, db, dbsqlc.CountSimulationsOfUserByStateParams{
 			UserID: params.UserID, States: params.States,
 		})
 		if err != nil {
@@ -94,18 +96,18 @@ type (
 )
 
 // listSimulationRows runs the list query of the sort order asked for (listParams has checked it).
-func (s *Store) listSimulationRows(ctx context.Context, order SimulationOrder, descending bool, p listSimulationParams) ([]listSimulationRow, error) {
+func listSimulationRows(ctx context.Context, db executor, order SimulationOrder, descending bool, p listSimulationParams) ([]listSimulationRow, error) {
 	switch {
 	case order == OrderByStartTime && descending:
-		return queries.ListSimulationsOfUserByStartTimeDesc(ctx, s.exec(), p)
+		return queries.ListSimulationsOfUserByStartTimeDesc(ctx, db, p)
 	case order == OrderByStartTime:
-		rows, err := queries.ListSimulationsOfUserByStartTimeAsc(ctx, s.exec(), dbsqlc.ListSimulationsOfUserByStartTimeAscParams(p))
+		rows, err := queries.ListSimulationsOfUserByStartTimeAsc(ctx, db, dbsqlc.ListSimulationsOfUserByStartTimeAscParams(p))
 		return convertListRows(rows, err, func(r dbsqlc.ListSimulationsOfUserByStartTimeAscRow) listSimulationRow { return listSimulationRow(r) })
 	case descending:
-		rows, err := queries.ListSimulationsOfUserByEndTimeDesc(ctx, s.exec(), dbsqlc.ListSimulationsOfUserByEndTimeDescParams(p))
+		rows, err := queries.ListSimulationsOfUserByEndTimeDesc(ctx, db, dbsqlc.ListSimulationsOfUserByEndTimeDescParams(p))
 		return convertListRows(rows, err, func(r dbsqlc.ListSimulationsOfUserByEndTimeDescRow) listSimulationRow { return listSimulationRow(r) })
 	default:
-		rows, err := queries.ListSimulationsOfUserByEndTimeAsc(ctx, s.exec(), dbsqlc.ListSimulationsOfUserByEndTimeAscParams(p))
+		rows, err := queries.ListSimulationsOfUserByEndTimeAsc(ctx, db, dbsqlc.ListSimulationsOfUserByEndTimeAscParams(p))
 		return convertListRows(rows, err, func(r dbsqlc.ListSimulationsOfUserByEndTimeAscRow) listSimulationRow { return listSimulationRow(r) })
 	}
 }

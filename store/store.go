@@ -40,6 +40,7 @@ type Store struct {
 	tracer  pgx.QueryTracer // WithTracer's, for a Store made by New: reported by the Store, not by pgx
 
 	progress *progressGroup // ReportTaskProgress's group commit; nil inside a transaction
+	replicas *replicaSet    // WithReplicas's; nil without them and inside a transaction
 }
 
 // Open connects to the database at url (a PostgreSQL URL or key=value connection string), checks that it
@@ -97,6 +98,10 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	}
 	s := newStore(pool, cfg, nil)
 	s.ownPool = true
+	if err := s.openReplicas(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -122,7 +127,11 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error
 			"(default_query_exec_mode=cache_describe in the URL), use Open, which does that itself, or pass " +
 			"KeepPreparedStatements when the pooler keeps them (PgBouncer 1.21+ with max_prepared_statements)")
 	}
-	return newStore(pool, cfg, cfg.tracer), nil
+	s := newStore(pool, cfg, cfg.tracer)
+	if err := s.openReplicas(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // newStore returns a Store over pool. tracer, when not nil, is reported to by the Store itself (New's case).
@@ -132,12 +141,33 @@ func newStore(pool *pgxpool.Pool, cfg config, tracer pgx.QueryTracer) *Store {
 	return s
 }
 
-// Close closes the pool if Open created it, waiting for connections in use to be returned. It does nothing on
-// a Store made by New or handed out by InTx.
+// Close closes the pool if Open created it, waiting for connections in use to be returned, and stops
+// watching and closes the replicas of WithReplicas (for a Store made by New too, whose own pool it leaves
+// open). It does nothing on the Store handed out by InTx.
 func (s *Store) Close() {
-	if s != nil && s.ownPool && s.pool != nil {
+	if s == nil || s.inTx {
+		return
+	}
+	if s.replicas != nil {
+		s.replicas.close()
+		s.replicas = nil
+	}
+	if s.ownPool && s.pool != nil {
 		s.pool.Close()
 	}
+}
+
+// openReplicas opens the replicas of WithReplicas, if any.
+func (s *Store) openReplicas(ctx context.Context) error {
+	if len(s.cfg.replicaURLs) == 0 {
+		return nil
+	}
+	set, err := openReplicas(ctx, &s.cfg, s.pool)
+	if err != nil {
+		return err
+	}
+	s.replicas = set
+	return nil
 }
 
 // Stat returns the pool's statistics (connections acquired, idle, waited for, ...), for a service's metrics.
