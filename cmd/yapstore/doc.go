@@ -7,7 +7,7 @@
 //	yapstore list-tasks [--sim_id ID] [--user NAME] [--auth-provider P] | remove-task SIMULATION_ID TASK_ID
 //	yapstore list-clusters | add-cluster CLUSTER_NAME | remove-cluster CLUSTER_NAME
 //	yapstore schema diagram [--fresh] [--markdown] | bench [--compare] | --version
-//	yapstore migrate status | up [--to VERSION] [--backup FILE] | down --to VERSION [--force] [--plan] | adopt | report
+//	yapstore migrate status | up [--to VERSION] [--backup FILE] | down --to VERSION [--force] [--plan] | adopt | report | rehearse
 //
 // The database comes from --database-url, DATABASE_URL or the platform's FLASK_SQLALCHEMY_DATABASE_URI.
 // Every command takes -v (repeatable), --help, and where it prints data --json. Exit codes: 0 done,

@@ -62,6 +62,7 @@ create_all) is taken over once with "migrate adopt".`,
 			migrateDownCommand(),
 			migrateAdoptCommand(),
 			migrateReportCommand(),
+			migrateRehearseCommand(),
 		},
 		Examples: []string{
 			"yapstore migrate status",

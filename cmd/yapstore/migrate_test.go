@@ -477,3 +477,36 @@ func TestMigrateUpFailingFileIsRolledBack(t *testing.T) {
 	r = yapDB(t, url, "migrate", "status")
 	requireFailure(t, r, exitMigrationsPending, cli.Plural(len(m.files)-1, "migration")+" pending")
 }
+
+// TestMigrateRehearse rehearses the pending migrations of an adopted platform database on a copy: the
+// report has the versions, the files applied, the way down and up again, and nothing lost; the database
+// itself stays at the baseline.
+func TestMigrateRehearse(t *testing.T) {
+	t.Parallel()
+	baseline, latest := migrationVersions(t)
+	url := productionDatabaseURL(t, false, "")
+	requireOK(t, yapDB(t, url, "migrate", "adopt"))
+
+	r := yapDB(t, url, "migrate", "rehearse")
+	requireOK(t, r)
+	require.Contains(t, r.stdout, "Rehearsed on a copy")
+	require.Contains(t, r.stdout, "From:  "+baseline+" (baseline)\n")
+	require.Contains(t, r.stdout, "Down to "+baseline+" and up again: done.\n")
+	require.NotContains(t, r.stdout, "LOST ROWS")
+
+	var rep rehearsalJSON
+	r = yapDB(t, url, "migrate", "rehearse", "--json")
+	requireOK(t, r)
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rep), r.stdout)
+	require.True(t, rep.OK)
+	require.Equal(t, baseline, rep.From)
+	require.Equal(t, latest, rep.To)
+	require.Len(t, rep.Applied, len(migrations.Versions())-1)
+	require.True(t, rep.DownAndUp)
+	require.Empty(t, rep.LostRows)
+	require.Empty(t, rep.SchemaDiffs)
+	require.NotEmpty(t, rep.Warnings, "the improvements build indexes under a write lock")
+
+	r = yapDB(t, url, "migrate", "status")
+	require.Equal(t, 3, r.code, "still pending: the database itself was not migrated\n%s", r.stdout)
+}
