@@ -78,7 +78,6 @@ func TestRehearse(t *testing.T) {
 	}
 }
 
-
 // TestRehearseFindsLostRows rehearses a migration that deletes rows: the report names the table and the
 // rehearsal fails, and the database itself keeps its rows.
 func TestRehearseFindsLostRows(t *testing.T) {
