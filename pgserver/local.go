@@ -76,7 +76,7 @@ func startCluster(ctx context.Context, binDir string, durable bool, logf func(st
 	if durable {
 		parent = os.TempDir()
 	}
-	dir, err := os.MkdirTemp(parent, localDirPattern)
+	dir, err := ownedTempDir(parent, localDirPattern, runAs)
 	if err != nil {
 		return nil, err
 	}
@@ -85,9 +85,6 @@ func startCluster(ctx context.Context, binDir string, durable bool, logf func(st
 			_ = os.RemoveAll(dir)
 		}
 	}()
-	if err := runAs.chown(dir); err != nil {
-		return nil, err
-	}
 
 	password, err := randomHex(16)
 	if err != nil {
@@ -223,6 +220,20 @@ func sweepLocalDirs(logf func(string, ...any)) {
 			logf("pgserver: removed stale cluster directory %s", dir)
 		}
 	}
+}
+
+// ownedTempDir makes a new temporary directory in parent (the system's when "") named after pattern, and
+// gives it to runAs, who runs the server or pooler that works in it. On failure nothing is left.
+func ownedTempDir(parent, pattern string, runAs *account) (string, error) {
+	dir, err := os.MkdirTemp(parent, pattern)
+	if err != nil {
+		return "", err
+	}
+	if err := runAs.chown(dir); err != nil {
+		_ = os.RemoveAll(dir)
+		return "", err
+	}
+	return dir, nil
 }
 
 // freePort returns a loopback TCP port that was free a moment ago.

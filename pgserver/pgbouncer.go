@@ -60,7 +60,7 @@ func StartPgBouncer(ctx context.Context, serverURL string, opts PgBouncerOptions
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "yapstore-pgbouncer-")
+	dir, err := ownedTempDir("", "yapstore-pgbouncer-", runAs)
 	if err != nil {
 		return nil, err
 	}
@@ -69,9 +69,6 @@ func StartPgBouncer(ctx context.Context, serverURL string, opts PgBouncerOptions
 			_ = os.RemoveAll(dir)
 		}
 	}()
-	if err := runAs.chown(dir); err != nil {
-		return nil, err
-	}
 	port, err := freePort()
 	if err != nil {
 		return nil, err

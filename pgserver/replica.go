@@ -25,7 +25,7 @@ func StartReplica(ctx context.Context, primary *Server) (_ *Server, err error) {
 	if p == nil {
 		return nil, ErrNotLocal
 	}
-	dir, err := os.MkdirTemp(filepath.Dir(p.dir), localDirPattern)
+	dir, err := ownedTempDir(filepath.Dir(p.dir), localDirPattern, p.runAs)
 	if err != nil {
 		return nil, err
 	}
@@ -34,9 +34,6 @@ func StartReplica(ctx context.Context, primary *Server) (_ *Server, err error) {
 			_ = os.RemoveAll(dir)
 		}
 	}()
-	if err := p.runAs.chown(dir); err != nil {
-		return nil, err
-	}
 	dataDir := filepath.Join(dir, "data")
 	basebackup, err := toolBeside(p.binDir, "pg_basebackup")
 	if err != nil {
