@@ -30,6 +30,7 @@ var ErrRehearsalFailed = errors.New("migrate: the rehearsal on a copy found a pr
 // when they test a migration on a copy of production.
 type RehearsalReport struct {
 	From, To     string        // the version the database is at, and the one Up brings it to
+	Copy         string        // the copy's name, a database Rehearse dropped when it finished
 	CopiedBy     string        // "template" (CREATE DATABASE … TEMPLATE) or "pg_dump" (dump and restore)
 	CopyDuration time.Duration // how long copying took
 	Up           *UpResult     // the run on the copy, with the figures before and after
@@ -170,6 +171,7 @@ func (m *Migrator) copyDatabase(ctx context.Context, rep *RehearsalReport, progr
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	name := "yapstore_rehearsal_" + hex.EncodeToString(b)
+	rep.Copy = name
 	admin := cfg.Copy()
 	admin.Database = "postgres"
 	adminConn, err := pgx.ConnectConfig(ctx, admin)

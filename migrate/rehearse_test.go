@@ -72,7 +72,8 @@ func TestRehearse(t *testing.T) {
 			var n int
 			require.NoError(t, check.QueryRowContext(ctx, `SELECT count(*) FROM "Cluster"`).Scan(&n))
 			assert.Equal(t, 2, n)
-			require.NoError(t, check.QueryRowContext(ctx, `SELECT count(*) FROM pg_database WHERE datname LIKE 'yapstore_rehearsal_%'`).Scan(&n))
+			require.NotEmpty(t, rep.Copy)
+			require.NoError(t, check.QueryRowContext(ctx, `SELECT count(*) FROM pg_database WHERE datname = $1`, rep.Copy).Scan(&n))
 			assert.Zero(t, n, "the copy was dropped")
 		})
 	}
