@@ -256,6 +256,41 @@ func isKnownMissingDefault(table string, c schema.Change) bool {
 	return false
 }
 
+// ServerFacts is what Migrator.Server reports about the database and its server.
+type ServerFacts struct {
+	// Version is the server's server_version, e.g. "15.18 (Debian 15.18-0+deb12u1)".
+	Version string
+	// AlembicRevision is the revision in the platform's alembic_version table, "" when the table is not
+	// there or empty.
+	AlembicRevision string
+}
+
+// Server returns the server's version and the Alembic revision the platform's backend recorded, in one
+// statement (two when the alembic_version table is there). It returns the database's error when they
+// cannot be read.
+func (m *Migrator) Server(ctx context.Context) (ServerFacts, error) {
+	conn, err := m.db.Conn(ctx)
+	if err != nil {
+		return ServerFacts{}, fmt.Errorf("migrate: get a connection: %w", err)
+	}
+	defer conn.Close()
+	var (
+		facts      ServerFacts
+		hasAlembic bool
+	)
+	err = conn.QueryRowContext(ctx, `SELECT current_setting('server_version'), to_regclass($1) IS NOT NULL`,
+		quoteIdent(alembicTable)).Scan(&facts.Version, &hasAlembic)
+	if err != nil {
+		return ServerFacts{}, fmt.Errorf("migrate: read the server version: %w", err)
+	}
+	if hasAlembic {
+		if facts.AlembicRevision, err = alembicRevision(ctx, conn); err != nil {
+			return ServerFacts{}, err
+		}
+	}
+	return facts, nil
+}
+
 // alembicRevision reads the revision in alembic_version ("" when the table is empty).
 func alembicRevision(ctx context.Context, conn *sql.Conn) (string, error) {
 	var versions []string

@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"runtime/debug"
+	"strings"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/yapstore/yapstore/cmd/yapstore/internal/cli"
 	"github.com/yapstore/yapstore/internal/dburl"
@@ -53,9 +50,11 @@ whatever the state.`,
 			defer m.Close()
 			out := reportJSON{MeasuredAt: time.Now().UTC().Truncate(time.Second), Database: dburl.Redact(dbURL),
 				YapstoreVersion: yapstoreVersion()}
-			if out.ServerVersion, out.AlembicRevision, err = serverFacts(ctx, dbURL); err != nil {
-				return err
+			facts, err := m.Server(ctx)
+			if err != nil {
+				return migrateError(err)
 			}
+			out.ServerVersion, out.AlembicRevision = facts.Version, facts.AlembicRevision
 			st, err := m.Status(ctx)
 			if err != nil {
 				return migrateError(err)
@@ -91,44 +90,12 @@ whatever the state.`,
 	}
 }
 
-// serverFacts reads the server's version and, when the platform's alembic_version table exists, the
-// Alembic revision in it ("" otherwise).
-func serverFacts(ctx context.Context, dbURL string) (serverVersion, alembicRevision string, err error) {
-	connectCtx, cancel := context.WithTimeout(ctx, connectTimeout)
-	conn, err := pgx.Connect(connectCtx, dbURL)
-	cancel()
-	if err != nil {
-		return "", "", fmt.Errorf("cannot connect to the database at %s: %s", dburl.Redact(dbURL), connectReason(err))
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	var hasAlembic bool
-	err = conn.QueryRow(ctx, `SELECT current_setting('server_version'), to_regclass('public.alembic_version') IS NOT NULL`).
-		Scan(&serverVersion, &hasAlembic)
-	if err != nil {
-		return "", "", fmt.Errorf("read the server version: %w", err)
-	}
-	if hasAlembic {
-		err = conn.QueryRow(ctx, `SELECT coalesce(string_agg(version_num, ',' ORDER BY version_num), '') FROM public.alembic_version`).
-			Scan(&alembicRevision)
-		if err != nil {
-			return "", "", fmt.Errorf("read the Alembic revision: %w", err)
-		}
-	}
-	return serverVersion, alembicRevision, nil
-}
-
 // yapstoreVersion returns the version of the module this binary was built from, "(devel)" for a build
 // from a checkout, plus the VCS revision when the build recorded one.
 func yapstoreVersion() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "unknown"
+	b := cli.ReadBuildInfo()
+	if b.Revision != "" {
+		return b.Version + " " + strings.TrimSuffix(b.Revision, "+dirty")
 	}
-	v := info.Main.Version
-	for _, s := range info.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += " " + s.Value[:12]
-		}
-	}
-	return v
+	return b.Version
 }
