@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -217,6 +218,47 @@ func BenchmarkW4GetResults(b *testing.B) {
 		}
 	}
 	reportRoundTrips(b, h, before)
+}
+
+// BenchmarkW4WriteResults streams the same results to io.Discard as the GET /results body (W4 as a
+// service serves it), reporting the heap a call allocates beside BenchmarkW4GetResults plus WriteJSON.
+func BenchmarkW4WriteResults(b *testing.B) {
+	h := newHarness(b)
+	payload := fixturestest.Last(b).Results
+	sim := newResultsSimulation(b, h.Store, nil)
+	ctx := context.Background()
+	_, err := h.Store.SaveResultsJSON(ctx, sim.ID, payload)
+	require.NoError(b, err)
+	b.SetBytes(int64(len(payload)))
+	b.ReportAllocs()
+	before := h.Counter.n.Load()
+	for b.Loop() {
+		if err := h.Store.WriteResults(ctx, io.Discard, sim.JobID); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportRoundTrips(b, h, before)
+}
+
+// BenchmarkW4GetResultsWriteJSON reads the results whole and then writes the body, for comparison.
+func BenchmarkW4GetResultsWriteJSON(b *testing.B) {
+	h := newHarness(b)
+	payload := fixturestest.Last(b).Results
+	sim := newResultsSimulation(b, h.Store, nil)
+	ctx := context.Background()
+	_, err := h.Store.SaveResultsJSON(ctx, sim.ID, payload)
+	require.NoError(b, err)
+	b.SetBytes(int64(len(payload)))
+	b.ReportAllocs()
+	for b.Loop() {
+		got, err := h.Store.GetResults(ctx, sim.JobID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := store.ResultsOf(got).WriteJSON(io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 // BenchmarkW5ListSimulations reads pages 1 to 50 in turn of a user's 1000 simulations, six a page, newest

@@ -202,18 +202,10 @@ func (s *Store) getEstimator(ctx context.Context, jobID, name string, numbers []
 // getResults reads the estimators of a job (one, when name is not nil) with their pages (those numbered, when
 // numbers is not nil).
 func (s *Store) getResults(ctx context.Context, jobID string, name *string, numbers []int32, opts []ReadOption) ([]Estimator, error) {
-	if err := checkName("job id", jobID); err != nil {
-		return nil, err
-	}
 	ro := newReadOptions(opts)
-	rows, err := queries.GetResults(ctx, s.reader(ro), dbsqlc.GetResultsParams{
-		JobID: jobID, OwnerID: ro.ownerID, EstimatorName: name, PageNumbers: numbers,
-	})
+	rows, err := s.resultRows(ctx, jobID, name, numbers, ro)
 	if err != nil {
-		return nil, mapError(err)
-	}
-	if len(rows) == 0 {
-		return nil, notFoundf("simulation %q", jobID)
+		return nil, err
 	}
 	// Rows come as: estimator, its pages in page number order, next estimator, ... Blobs are remembered by
 	// position and pointed at once the slices no longer grow.
@@ -269,6 +261,24 @@ func (s *Store) getResults(ctx context.Context, jobID string, name *string, numb
 		}
 	}
 	return estimators, nil
+}
+
+// resultRows runs the results statement: one row per estimator followed by one per page of it, or
+// ErrNotFound when there is no such simulation (as ro scopes it).
+func (s *Store) resultRows(ctx context.Context, jobID string, name *string, numbers []int32, ro readOptions) ([]dbsqlc.GetResultsRow, error) {
+	if err := checkName("job id", jobID); err != nil {
+		return nil, err
+	}
+	rows, err := queries.GetResults(ctx, s.reader(ro), dbsqlc.GetResultsParams{
+		JobID: jobID, OwnerID: ro.ownerID, EstimatorName: name, PageNumbers: numbers,
+	})
+	if err != nil {
+		return nil, mapError(err)
+	}
+	if len(rows) == 0 {
+		return nil, notFoundf("simulation %q", jobID)
+	}
+	return rows, nil
 }
 
 // GetPage returns page number of the estimator name (chosen as GetEstimator chooses it) of the simulation

@@ -1,0 +1,101 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/yapstore/yapstore/compress"
+	"github.com/yapstore/yapstore/internal/fixtures"
+	"github.com/yapstore/yapstore/internal/fixtures/fixturestest"
+	"github.com/yapstore/yapstore/store"
+)
+
+// TestWriteResults streams results and compares the bytes with what GetResults and Results.WriteJSON make,
+// for every payload source, with and without non-finite values.
+func TestWriteResults(t *testing.T) {
+	t.Parallel()
+	fixturestest.ForEach(t, func(t *testing.T, set *fixtures.Set) {
+		ctx := context.Background()
+		env := newHarness(t)
+		for _, payload := range [][]byte{set.Results, fixtures.Generate(fixtures.Options{Scale: 0.1, NonFinite: true}).Results} {
+			sim := newResultsSimulation(t, env.Store, nil)
+			_, err := env.Store.SaveResultsJSON(ctx, sim.ID, payload)
+			require.NoError(t, err)
+			got, err := env.Store.GetResults(ctx, sim.JobID)
+			require.NoError(t, err)
+			var want, streamed bytes.Buffer
+			require.NoError(t, store.ResultsOf(got).WriteJSON(&want))
+			calls := env.Counter.roundTrips(t, func() error { return env.Store.WriteResults(ctx, &streamed, sim.JobID) })
+			assert.Equal(t, 1, calls)
+			assert.Equal(t, want.String(), streamed.String())
+			assert.True(t, compress.Valid(streamed.Bytes()))
+		}
+	})
+}
+
+// TestWriteResultsRefusesBeforeWriting: a missing or hidden simulation, a read over its limit, and a
+// simulation without results.
+func TestWriteResultsRefusesBeforeWriting(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	env := newHarness(t)
+	sim := newResultsSimulation(t, env.Store, nil)
+	var out bytes.Buffer
+	require.NoError(t, env.Store.WriteResults(ctx, &out, sim.JobID))
+	assert.Equal(t, `{"estimators":[]}`, out.String(), "no results yet")
+
+	_, err := env.Store.SaveResultsJSON(ctx, sim.ID, fixtures.Generate(fixtures.Options{Scale: 0.05}).Results)
+	require.NoError(t, err)
+	for _, c := range []struct {
+		job  string
+		opts []store.ReadOption
+		want error
+	}{
+		{"no-such-job", nil, store.ErrNotFound},
+		{sim.JobID, []store.ReadOption{store.OwnedBy(sim.ID + 1000)}, store.ErrNotFound},
+		{sim.JobID, []store.ReadOption{store.MaxReadBytes(1000)}, compress.ErrTooLarge},
+		{"", nil, store.ErrInvalid},
+	} {
+		out.Reset()
+		err := env.Store.WriteResults(ctx, &out, c.job, c.opts...)
+		require.ErrorIs(t, err, c.want, c.job)
+		assert.Zero(t, out.Len(), "nothing written")
+	}
+}
+
+// TestWriteResultsUnreadableBlob: a damaged page fails the stream with a *BlobError naming it, or, with
+// ReportUnreadable, is left out as GetResults leaves it out.
+func TestWriteResultsUnreadableBlob(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	env := newHarness(t)
+	sim := newResultsSimulation(t, env.Store, nil)
+	_, err := env.Store.SaveResultsJSON(ctx, sim.ID, fixtures.Generate(fixtures.Options{Scale: 0.05}).Results)
+	require.NoError(t, err)
+	_, err = env.Pool.Exec(ctx, `UPDATE "Page" p SET compressed_data = substr(p.compressed_data, 1, 20) FROM "Estimator" e
+		WHERE e.id = p.estimator_id AND e.simulation_id = $1 AND e.file_name = 'surface_' AND p.page_number = 4`, sim.ID)
+	require.NoError(t, err)
+
+	var out bytes.Buffer
+	err = env.Store.WriteResults(ctx, &out, sim.JobID)
+	var blobErr *store.BlobError
+	require.True(t, errors.As(err, &blobErr), "%v", err)
+	assert.Equal(t, "surface_", blobErr.Estimator)
+	assert.Equal(t, int32(4), blobErr.Page)
+
+	var problems, streamedProblems []*store.BlobError
+	got, err := env.Store.GetResults(ctx, sim.JobID, store.ReportUnreadable(&problems))
+	require.NoError(t, err)
+	var want bytes.Buffer
+	require.NoError(t, store.ResultsOf(got).WriteJSON(&want))
+	out.Reset()
+	require.NoError(t, env.Store.WriteResults(ctx, &out, sim.JobID, store.ReportUnreadable(&streamedProblems)))
+	assert.Equal(t, want.String(), out.String())
+	require.Len(t, streamedProblems, 1)
+	assert.Equal(t, problems[0].Error(), streamedProblems[0].Error())
+}
