@@ -61,7 +61,8 @@ func (svc *service) user(h func(w http.ResponseWriter, r *http.Request, userID i
 
 // results answers GET /results?job_id=J, optionally narrowed to one estimator (estimator_name=N) and to some of
 // its pages (page_number=K or page_numbers="1-3,5"). Only the simulation's owner sees it. The body is written
-// as it is encoded, the pages' texts as stored, NaN included.
+// as it is encoded (the whole results streamed by Store.WriteResults), the pages' texts as stored, NaN
+// included.
 func (svc *service) results(w http.ResponseWriter, r *http.Request, userID int32) {
 	q := r.URL.Query()
 	jobID, name := q.Get("job_id"), q.Get("estimator_name")
@@ -72,16 +73,19 @@ func (svc *service) results(w http.ResponseWriter, r *http.Request, userID int32
 	owned := store.OwnedBy(userID)
 	ctx := r.Context()
 	if name == "" {
-		estimators, err := svc.store.GetResults(ctx, jobID, owned)
-		if err == nil && len(estimators) == 0 {
+		// What there is, without a blob (one small statement): the platform answers 404 when there are no
+		// results, and names the simulation in its message. Then the body is streamed: pages are inflated and
+		// written one after another, so a large result never sits in memory whole.
+		infos, err := svc.store.ListPageInfo(ctx, jobID, owned)
+		if err == nil && len(infos) == 0 {
 			err = store.ErrNotFound
 		}
 		if err != nil {
 			svc.fail(w, r, err, "Results are unavailable")
 			return
 		}
-		message := fmt.Sprintf("Results for simulation: %d", estimators[0].SimulationID)
-		svc.stream(w, r, message, store.ResultsOf(estimators).WriteJSON)
+		message := fmt.Sprintf("Results for simulation: %d", infos[0].SimulationID)
+		svc.stream(w, r, message, func(out io.Writer) error { return svc.store.WriteResults(ctx, out, jobID, owned) })
 		return
 	}
 	var (
