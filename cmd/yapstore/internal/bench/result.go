@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -21,6 +22,8 @@ type Result struct {
 	// for W3 and W4, whatever JSON spacing each implementation writes), or 0 when the workload has no such
 	// figure.
 	PayloadBytes int64
+	// P50 and P99 are the median and 99th percentile of one operation's latency, for W2 (0 elsewhere).
+	P50, P99 time.Duration
 }
 
 // Seconds returns the elapsed time in seconds.
@@ -52,7 +55,7 @@ func (r Result) MBPerSecond() float64 {
 
 // Line returns the result as the JSON object BENCHMARKS.md defines, keys in its order, without a newline:
 //
-//	{"workload":"W2","clients":8,"ops":8000,"seconds":3.13,"ops_per_s":2555.9,"round_trips_per_op":1.0,"mb_per_s":null}
+//	{"workload":"W2","clients":8,"ops":8000,"seconds":3.13,"ops_per_s":2555.9,"round_trips_per_op":1.0,"mb_per_s":null,"p50_ms":2.871,"p99_ms":9.402}
 //
 // Figures that do not apply (or cannot be computed) are null.
 func (r Result) Line() []byte {
@@ -71,8 +74,30 @@ func (r Result) Line() []byte {
 	b.WriteString(jsonNumber(r.RoundTripsPerOp(), 2))
 	b.WriteString(`,"mb_per_s":`)
 	b.WriteString(jsonNumber(r.MBPerSecond(), 2))
+	b.WriteString(`,"p50_ms":`)
+	b.WriteString(latencyMillis(r.P50))
+	b.WriteString(`,"p99_ms":`)
+	b.WriteString(latencyMillis(r.P99))
 	b.WriteString("}")
 	return b.Bytes()
+}
+
+// latencyMillis writes a latency in milliseconds to the microsecond, or null when it was not measured.
+func latencyMillis(d time.Duration) string {
+	if d <= 0 {
+		return "null"
+	}
+	return jsonNumber(float64(d.Microseconds())/1000, 3)
+}
+
+// percentiles returns the median and the 99th percentile of latencies, which it sorts.
+func percentiles(latencies []time.Duration) (p50, p99 time.Duration) {
+	if len(latencies) == 0 {
+		return 0, 0
+	}
+	slices.Sort(latencies)
+	at := func(q int) time.Duration { return latencies[min(len(latencies)-1, len(latencies)*q/100)] }
+	return at(50), at(99)
 }
 
 // jsonNumber formats x rounded to at most decimals digits after the point, always with a point (1.0, not 1,

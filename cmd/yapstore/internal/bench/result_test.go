@@ -12,19 +12,33 @@ import (
 
 func TestResultLine(t *testing.T) {
 	t.Parallel()
-	w2 := Result{Workload: W2, Clients: 8, Ops: 8000, Elapsed: 3130 * time.Millisecond, RoundTrips: 8000}
+	w2 := Result{Workload: W2, Clients: 8, Ops: 8000, Elapsed: 3130 * time.Millisecond, RoundTrips: 8000,
+		P50: 2871 * time.Microsecond, P99: 9402 * time.Microsecond}
 	assert.Equal(t,
-		`{"workload":"W2","clients":8,"ops":8000,"seconds":3.13,"ops_per_s":2555.9,"round_trips_per_op":1.0,"mb_per_s":null}`,
+		`{"workload":"W2","clients":8,"ops":8000,"seconds":3.13,"ops_per_s":2555.9,"round_trips_per_op":1.0,"mb_per_s":null,"p50_ms":2.871,"p99_ms":9.402}`,
 		string(w2.Line()), "BENCHMARKS.md's example line")
 
 	w3 := Result{Workload: W3, Clients: 1, Ops: 25, Elapsed: 500 * time.Millisecond, RoundTrips: 25, PayloadBytes: 2_564_199}
 	assert.Equal(t,
-		`{"workload":"W3","clients":1,"ops":25,"seconds":0.5,"ops_per_s":50.0,"round_trips_per_op":1.0,"mb_per_s":128.21}`,
+		`{"workload":"W3","clients":1,"ops":25,"seconds":0.5,"ops_per_s":50.0,"round_trips_per_op":1.0,"mb_per_s":128.21,"p50_ms":null,"p99_ms":null}`,
 		string(w3.Line()), "mb_per_s is the file size times ops over seconds, in 10^6 bytes")
 
 	uncounted := Result{Workload: W1, Clients: 1, Ops: 3, Elapsed: time.Second, RoundTrips: -1}
 	assert.Contains(t, string(uncounted.Line()), `"round_trips_per_op":null`)
 	assert.Contains(t, string(Result{Workload: W5, Clients: 1}.Line()), `"seconds":0.0,"ops_per_s":null`)
+}
+
+func TestPercentiles(t *testing.T) {
+	t.Parallel()
+	latencies := make([]time.Duration, 200)
+	for i := range latencies {
+		latencies[i] = time.Duration(200-i) * time.Millisecond // 200 ms down to 1 ms
+	}
+	p50, p99 := percentiles(latencies)
+	assert.Equal(t, 101*time.Millisecond, p50)
+	assert.Equal(t, 199*time.Millisecond, p99)
+	p50, p99 = percentiles(nil)
+	assert.Zero(t, p50+p99)
 }
 
 func TestJSONNumber(t *testing.T) {

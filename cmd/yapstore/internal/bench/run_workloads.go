@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -110,6 +111,7 @@ func runProgress(ctx context.Context, env runEnv, impl Impl, counter *RoundTripC
 		ids[i] = sim.ID
 	}
 	ops := sims * tasks * ProgressRounds
+	latencies := make([][]time.Duration, env.clients) // each client's, merged after the run
 	err := timeOps(counter, &m.Result, ops, func() error {
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -120,7 +122,9 @@ func runProgress(ctx context.Context, env runEnv, impl Impl, counter *RoundTripC
 				for round := 1; round <= ProgressRounds; round++ {
 					for s := c; s < sims; s += env.clients {
 						for n := range int32(tasks) {
-							applied, err := impl.UpdateTask(ctx, ProgressRound(ids[s], n, round, time.Now()))
+							start := time.Now()
+							applied, err := impl.UpdateTask(ctx, ProgressRound(ids[s], n, round, start))
+							latencies[c] = append(latencies[c], time.Since(start))
 							if err == nil && !applied {
 								err = fmt.Errorf("%w: round %d of task %d of simulation %d was not applied",
 									ErrCheck, round, n, ids[s])
@@ -143,6 +147,7 @@ func runProgress(ctx context.Context, env runEnv, impl Impl, counter *RoundTripC
 		}
 		return nil
 	})
+	m.Result.P50, m.Result.P99 = percentiles(slices.Concat(latencies...))
 	if err != nil {
 		return err
 	}

@@ -37,7 +37,7 @@ func testPayloads(set *fixtures.Set) *fixtures.Set {
 }
 
 // lineKeys are the keys of a BENCHMARKS.md line, in its order.
-var lineKeys = []string{"workload", "clients", "ops", "seconds", "ops_per_s", "round_trips_per_op", "mb_per_s"}
+var lineKeys = []string{"workload", "clients", "ops", "seconds", "ops_per_s", "round_trips_per_op", "mb_per_s", "p50_ms", "p99_ms"}
 
 // checkLineShape checks that line is one JSON object with exactly BENCHMARKS.md's keys in its order, and
 // returns it decoded.
@@ -130,6 +130,14 @@ func testEveryWorkloadShortRun(t *testing.T, set *fixtures.Set) {
 				}
 				assert.Equal(t, string(c.w), line["workload"])
 				assert.EqualValues(t, c.ops, line["ops"])
+				if c.w == W2 {
+					require.NotNil(t, line["p50_ms"], "W2 reports its latencies")
+					assert.Positive(t, r.P50)
+					assert.GreaterOrEqual(t, r.P99, r.P50)
+				} else {
+					assert.Nil(t, line["p50_ms"])
+					assert.Nil(t, line["p99_ms"])
+				}
 				if c.w == W3 || c.w == W4 {
 					assert.NotNil(t, line["mb_per_s"])
 					require.NotNil(t, m.Heap, "peak heap measured")
