@@ -203,14 +203,8 @@ func BenchmarkW3SaveResultsJSON(b *testing.B) {
 
 // BenchmarkW4GetResults reads the results fixture back, decompressed (W4), reporting MB/s of the payload.
 func BenchmarkW4GetResults(b *testing.B) {
-	h := newHarness(b)
-	payload := fixturestest.Last(b).Results
-	sim := newResultsSimulation(b, h.Store, nil)
+	h, sim := w4Setup(b)
 	ctx := context.Background()
-	_, err := h.Store.SaveResultsJSON(ctx, sim.ID, payload)
-	require.NoError(b, err)
-	b.SetBytes(int64(len(payload)))
-	b.ReportAllocs()
 	before := h.Counter.n.Load()
 	for b.Loop() {
 		if _, err := h.Store.GetResults(ctx, sim.JobID); err != nil {
@@ -223,14 +217,8 @@ func BenchmarkW4GetResults(b *testing.B) {
 // BenchmarkW4WriteResults streams the same results to io.Discard as the GET /results body (W4 as a
 // service serves it), reporting the heap a call allocates beside BenchmarkW4GetResults plus WriteJSON.
 func BenchmarkW4WriteResults(b *testing.B) {
-	h := newHarness(b)
-	payload := fixturestest.Last(b).Results
-	sim := newResultsSimulation(b, h.Store, nil)
+	h, sim := w4Setup(b)
 	ctx := context.Background()
-	_, err := h.Store.SaveResultsJSON(ctx, sim.ID, payload)
-	require.NoError(b, err)
-	b.SetBytes(int64(len(payload)))
-	b.ReportAllocs()
 	before := h.Counter.n.Load()
 	for b.Loop() {
 		if err := h.Store.WriteResults(ctx, io.Discard, sim.JobID); err != nil {
@@ -242,14 +230,8 @@ func BenchmarkW4WriteResults(b *testing.B) {
 
 // BenchmarkW4GetResultsWriteJSON reads the results whole and then writes the body, for comparison.
 func BenchmarkW4GetResultsWriteJSON(b *testing.B) {
-	h := newHarness(b)
-	payload := fixturestest.Last(b).Results
-	sim := newResultsSimulation(b, h.Store, nil)
+	h, sim := w4Setup(b)
 	ctx := context.Background()
-	_, err := h.Store.SaveResultsJSON(ctx, sim.ID, payload)
-	require.NoError(b, err)
-	b.SetBytes(int64(len(payload)))
-	b.ReportAllocs()
 	for b.Loop() {
 		got, err := h.Store.GetResults(ctx, sim.JobID)
 		if err != nil {
@@ -259,6 +241,19 @@ func BenchmarkW4GetResultsWriteJSON(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// w4Setup stores the results fixture for one simulation, for the W4 benchmarks, and sets them to report
+// the payload's MB/s and allocations.
+func w4Setup(b *testing.B) (*harness, store.Simulation) {
+	h := newHarness(b)
+	payload := fixturestest.Last(b).Results
+	sim := newResultsSimulation(b, h.Store, nil)
+	_, err := h.Store.SaveResultsJSON(context.Background(), sim.ID, payload)
+	require.NoError(b, err)
+	b.SetBytes(int64(len(payload)))
+	b.ReportAllocs()
+	return h, sim
 }
 
 // BenchmarkW5ListSimulations reads pages 1 to 50 in turn of a user's 1000 simulations, six a page, newest

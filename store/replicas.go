@@ -330,15 +330,19 @@ func (r replicaRow) Scan(dest ...any) error {
 // unreachable reports whether err says the replica could not be reached (and marks it unhealthy until the
 // next check finds it well), as opposed to an answer from it.
 func (e replicaExecutor) unreachable(err error) bool {
-	var pgErr *pgconn.PgError
-	var netErr net.Error
-	var connectErr *pgconn.ConnectError
-	if errors.As(err, &pgErr) && !strings.HasPrefix(pgErr.Code, "57P") { // an answer, not a shutdown
-		return false
+	var (
+		pgErr      *pgconn.PgError
+		netErr     net.Error
+		connectErr *pgconn.ConnectError
+	)
+	var down bool
+	if errors.As(err, &pgErr) {
+		down = strings.HasPrefix(pgErr.Code, "57P") // the replica shutting down; any other code is an answer
+	} else {
+		down = errors.As(err, &connectErr) || errors.As(err, &netErr) || pgconn.SafeToRetry(err)
 	}
-	if errors.As(err, &connectErr) || errors.As(err, &netErr) || errors.As(err, &pgErr) || pgconn.SafeToRetry(err) {
+	if down {
 		e.r.healthy.Store(false)
-		return true
 	}
-	return false
+	return down
 }

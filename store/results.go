@@ -435,30 +435,21 @@ type blobTarget struct {
 // instead, and its target is left nil.
 func (s *Store) decompressAll(ctx context.Context, blobs []blobTarget, ro readOptions) ([]*BlobError, error) {
 	slices.SortStableFunc(blobs, func(a, b blobTarget) int { return len(b.blob) - len(a.blob) })
-	// The whole read's budget: what the blobs declare is reserved before anything is decompressed, and what
-	// each turns out to hold beyond its claim is charged as it is read.
-	limit := ro.maxBytes
-	if limit <= 0 {
-		limit = DefaultMaxReadBytes
-	}
 	var declared int64
 	for _, b := range blobs {
 		declared += compress.DeclaredSize(b.blob)
 	}
-	if declared > limit {
-		return nil, fmt.Errorf("%w: the blobs of this read declare %d bytes of text, more than the read's limit of %d (MaxReadBytes)",
-			compress.ErrTooLarge, declared, limit)
+	budget, err := newReadBudget(ro, declared)
+	if err != nil {
+		return nil, err
 	}
-	var used atomic.Int64
-	used.Store(declared)
 	codec := s.codec()
 	failed := make([]*BlobError, len(blobs))
-	err := forEachParallel(ctx, len(blobs), workersFor(len(blobs)), func(_, i int) error {
+	err = forEachParallel(ctx, len(blobs), workersFor(len(blobs)), func(_, i int) error {
 		text, err := codec.DecompressJSON(blobs[i].blob)
 		if err == nil {
-			if total := used.Add(int64(len(text)) - compress.DeclaredSize(blobs[i].blob)); total > limit {
-				return fmt.Errorf("%w: this read's text went past its limit of %d bytes (MaxReadBytes)",
-					compress.ErrTooLarge, limit)
+			if err := budget.charge(text, blobs[i].blob); err != nil {
+				return err
 			}
 		}
 		if err != nil {
@@ -481,13 +472,49 @@ func (s *Store) decompressAll(ctx context.Context, blobs []blobTarget, ro readOp
 		return cmp.Or(cmp.Compare(a.EstimatorID, b.EstimatorID), cmp.Compare(a.Page, b.Page))
 	})
 	if ro.unreadable != nil {
-		*ro.unreadable = append(*ro.unreadable, failed...)
-		for _, problem := range failed {
-			s.config().logger.LogAttrs(ctx, slog.LevelWarn, "yapstore: unreadable blob left out of a read (ReportUnreadable)",
-				slog.String("error", problem.Error()))
-		}
+		s.leaveOut(ctx, ro, failed...)
 	}
 	return failed, nil
+}
+
+// leaveOut records blobs that ReportUnreadable lets a read go on without: in the caller's list, and in the
+// Store's log.
+func (s *Store) leaveOut(ctx context.Context, ro readOptions, problems ...*BlobError) {
+	*ro.unreadable = append(*ro.unreadable, problems...)
+	for _, problem := range problems {
+		s.config().logger.LogAttrs(ctx, slog.LevelWarn, "yapstore: unreadable blob left out of a read (ReportUnreadable)",
+			slog.String("error", problem.Error()))
+	}
+}
+
+// readBudget is one read's MaxReadBytes: what its blobs declare is reserved before anything is decompressed,
+// and what each turns out to hold beyond its claim is charged as it is read. It is safe for concurrent use.
+type readBudget struct {
+	limit int64
+	used  atomic.Int64
+}
+
+// newReadBudget reserves declared bytes of ro's limit, or returns compress.ErrTooLarge when they exceed it.
+func newReadBudget(ro readOptions, declared int64) (*readBudget, error) {
+	b := &readBudget{limit: ro.maxBytes}
+	if b.limit <= 0 {
+		b.limit = DefaultMaxReadBytes
+	}
+	if declared > b.limit {
+		return nil, fmt.Errorf("%w: the blobs of this read declare %d bytes of text, more than the read's limit of %d (MaxReadBytes)",
+			compress.ErrTooLarge, declared, b.limit)
+	}
+	b.used.Store(declared)
+	return b, nil
+}
+
+// charge adds what text, inflated from blob, holds beyond blob's claim, and returns compress.ErrTooLarge once
+// the read has gone past its limit.
+func (b *readBudget) charge(text []byte, blob []byte) error {
+	if total := b.used.Add(int64(len(text)) - compress.DeclaredSize(blob)); total > b.limit {
+		return fmt.Errorf("%w: this read's text went past its limit of %d bytes (MaxReadBytes)", compress.ErrTooLarge, b.limit)
+	}
+	return nil
 }
 
 // orZero returns the value p points at, or the zero value for nil.

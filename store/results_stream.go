@@ -4,9 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
-	"log/slog"
 
 	"github.com/yapstore/yapstore/compress"
 )
@@ -17,7 +15,8 @@ import (
 // after one statement fetches the compressed blobs, they are inflated on up to GOMAXPROCS goroutines a
 // window ahead of the writer and written in order as each is ready, so memory holds a few pages' text at a
 // time. It returns ErrNotFound (OwnedBy scoping) or ErrInvalid, and compress.ErrTooLarge when the blobs
-// declare more than MaxReadBytes, before writing anything. An unreadable blob fails the call with a
+// declare more than MaxReadBytes, before writing anything; blobs that turn out to hold more than they
+// declared fail it with compress.ErrTooLarge as soon as the read goes past the limit, as for GetResults. An unreadable blob fails the call with a
 // *BlobError once what comes before it has been written, unless ReportUnreadable leaves it out (a page
 // left out, metadata written as null); w's error is returned as it comes. A caller serving HTTP should treat
 // an error after the first byte as a response cut short.
@@ -48,13 +47,9 @@ func (s *Store) WriteResults(ctx context.Context, w io.Writer, jobID string, opt
 		}
 		declared += compress.DeclaredSize(row.CompressedData)
 	}
-	limit := ro.maxBytes
-	if limit <= 0 {
-		limit = DefaultMaxReadBytes
-	}
-	if declared > limit {
-		return fmt.Errorf("%w: the blobs of this read declare %d bytes of text, more than the read's limit of %d (MaxReadBytes)",
-			compress.ErrTooLarge, declared, limit)
+	budget, err := newReadBudget(ro, declared)
+	if err != nil {
+		return err
 	}
 
 	// Inflate a window ahead of the writer: item i may be inflated once item i-window has been written.
@@ -100,6 +95,12 @@ func (s *Store) WriteResults(ctx context.Context, w io.Writer, jobID string, opt
 		if it.meta {
 			estimatorName = it.where.Estimator
 		}
+		if got.err == nil {
+			if err := budget.charge(got.text, it.blob); err != nil {
+				_ = bw.Flush()
+				return err
+			}
+		}
 		if got.err != nil {
 			blobErr := it.where
 			blobErr.Estimator, blobErr.Err = estimatorName, got.err
@@ -107,9 +108,7 @@ func (s *Store) WriteResults(ctx context.Context, w io.Writer, jobID string, opt
 				_ = bw.Flush()
 				return &blobErr
 			}
-			*ro.unreadable = append(*ro.unreadable, &blobErr)
-			s.config().logger.LogAttrs(ctx, slog.LevelWarn, "yapstore: unreadable blob left out of a read (ReportUnreadable)",
-				slog.String("error", blobErr.Error()))
+			s.leaveOut(ctx, ro, &blobErr)
 			if !it.meta {
 				continue
 			}
