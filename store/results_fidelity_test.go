@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -259,6 +260,8 @@ func TestReadSizeBound(t *testing.T) {
 	// Room for the 15 pages that declare their size and half of the one that understates it.
 	_, err = env.Store.GetResults(ctx, sim.JobID, store.MaxReadBytes(int64(15*len(text)+len(text)/2)))
 	require.ErrorIs(t, err, compress.ErrTooLarge, "15 declared pages fit, the understated one takes the read past")
+	err = env.Store.WriteResults(ctx, io.Discard, sim.JobID, store.MaxReadBytes(int64(15*len(text)+len(text)/2)))
+	require.ErrorIs(t, err, compress.ErrTooLarge, "the streamed read is held to the same budget")
 
 	got, err := env.Store.GetResults(ctx, sim.JobID)
 	require.NoError(t, err, "within the default budget")
