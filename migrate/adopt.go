@@ -11,6 +11,8 @@ import (
 	atlasmigrate "ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/schema"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/yapstore/yapstore/internal/serverdb"
 )
 
 // AlembicHead is the Alembic revision of the platform's production schema, the one the baseline equals.
@@ -279,7 +281,7 @@ func (m *Migrator) Server(ctx context.Context) (ServerFacts, error) {
 		hasAlembic bool
 	)
 	err = conn.QueryRowContext(ctx, `SELECT current_setting('server_version'), to_regclass($1) IS NOT NULL`,
-		quoteIdent(alembicTable)).Scan(&facts.Version, &hasAlembic)
+		serverdb.QuoteIdent(alembicTable)).Scan(&facts.Version, &hasAlembic)
 	if err != nil {
 		return ServerFacts{}, fmt.Errorf("migrate: read the server version: %w", err)
 	}
@@ -294,7 +296,7 @@ func (m *Migrator) Server(ctx context.Context) (ServerFacts, error) {
 // alembicRevision reads the revision in alembic_version ("" when the table is empty).
 func alembicRevision(ctx context.Context, conn *sql.Conn) (string, error) {
 	var versions []string
-	rows, err := conn.QueryContext(ctx, `SELECT version_num::text FROM `+quoteIdent(alembicTable)+` ORDER BY 1`)
+	rows, err := conn.QueryContext(ctx, `SELECT version_num::text FROM `+serverdb.QuoteIdent(alembicTable)+` ORDER BY 1`)
 	if err != nil {
 		return "", fmt.Errorf("migrate: read %s: %w", alembicTable, err)
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"ariga.io/atlas/sql/schema"
+
+	"github.com/yapstore/yapstore/internal/serverdb"
 )
 
 // Down errors.
@@ -236,7 +238,7 @@ func dataLoss(ctx context.Context, conn *sql.Conn, changes []schema.Change, targ
 		switch c := c.(type) {
 		case *schema.DropTable:
 			d := describeChanges([]schema.Change{c}, target)[0]
-			if err := count(d, "SELECT count(*) FROM "+quoteIdent(c.T.Name)); err != nil {
+			if err := count(d, "SELECT count(*) FROM "+serverdb.QuoteIdent(c.T.Name)); err != nil {
 				return nil, err
 			}
 		case *schema.ModifyTable:
@@ -246,7 +248,7 @@ func dataLoss(ctx context.Context, conn *sql.Conn, changes []schema.Change, targ
 					continue
 				}
 				d := describeTableChange(c.T.Name, dc, target)
-				q := "SELECT count(*) FROM " + quoteIdent(c.T.Name) + " WHERE " + quoteIdent(dc.C.Name) + " IS NOT NULL"
+				q := "SELECT count(*) FROM " + serverdb.QuoteIdent(c.T.Name) + " WHERE " + serverdb.QuoteIdent(dc.C.Name) + " IS NOT NULL"
 				if err := count(d, q); err != nil {
 					return nil, err
 				}

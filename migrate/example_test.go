@@ -2,37 +2,21 @@ package migrate_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"log"
 
 	"github.com/yapstore/yapstore/migrate"
-	"github.com/yapstore/yapstore/pgserver"
+	"github.com/yapstore/yapstore/storetest"
 )
 
 // exampleDatabase creates an empty database on the test server for an example and returns its URL and a
 // function that drops it.
 func exampleDatabase() (url string, drop func()) {
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	name := "migrate_example_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", serverURL)
+	db, err := storetest.OpenEmpty(context.Background())
 	if err != nil {
 		log.Fatal(err)
 	}
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-		log.Fatal(err)
-	}
-	url, err = pgserver.WithDatabase(serverURL, name)
-	if err != nil {
-		log.Fatal(err)
-	}
-	return url, func() {
-		_, _ = admin.Exec("DROP DATABASE " + name + " WITH (FORCE)")
-		admin.Close()
-	}
+	return db.URL, func() { _ = db.Close() }
 }
 
 // A service brings its database up to date when it starts. Several instances may start at once: one

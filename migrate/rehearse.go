@@ -2,9 +2,7 @@ package migrate
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/yapstore/yapstore/internal/dburl"
+	"github.com/yapstore/yapstore/internal/serverdb"
 )
 
 // ErrRehearsalFailed is returned by Rehearse when the rehearsal found what the real run must not do: a table
@@ -168,9 +167,7 @@ func (m *Migrator) copyDatabase(ctx context.Context, rep *RehearsalReport, progr
 		return nil, nil, err
 	}
 	source := cfg.Database
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	name := "yapstore_rehearsal_" + hex.EncodeToString(b)
+	name := serverdb.NewName("yapstore_rehearsal", time.Now())
 	rep.Copy = name
 	admin := cfg.Copy()
 	admin.Database = "postgres"
@@ -179,15 +176,19 @@ func (m *Migrator) copyDatabase(ctx context.Context, rep *RehearsalReport, progr
 		return nil, nil, fmt.Errorf("migrate: connect to the server's postgres database: %w", err)
 	}
 	defer adminConn.Close(context.WithoutCancel(ctx))
+	server, err := serverdb.Open(ctx, adminConn)
+	if err != nil {
+		return nil, nil, fmt.Errorf("migrate: %w", err)
+	}
 	drop := func(ctx context.Context) error {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
 		conn, err := pgx.ConnectConfig(ctx, admin)
-		if err != nil {
-			return fmt.Errorf("migrate: drop the rehearsal copy %s: %w", name, err)
+		if err == nil {
+			defer conn.Close(ctx)
+			err = server.WithAdmin(conn).Drop(ctx, name)
 		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+quoteIdent(name)+" WITH (FORCE)"); err != nil {
+		if err != nil {
 			return fmt.Errorf("migrate: drop the rehearsal copy %s: %w", name, err)
 		}
 		return nil
@@ -199,14 +200,14 @@ func (m *Migrator) copyDatabase(ctx context.Context, rep *RehearsalReport, progr
 	m.db.SetMaxIdleConns(0)
 	m.db.SetMaxIdleConns(2)
 	progress("copying %s to %s", source, name)
-	_, err = adminConn.Exec(ctx, "CREATE DATABASE "+quoteIdent(name)+" TEMPLATE "+quoteIdent(source))
+	err = server.Clone(ctx, name, source)
 	var pgErr *pgconn.PgError
 	switch {
 	case err == nil:
 		rep.CopiedBy = "template"
 	case errors.As(err, &pgErr) && pgErr.Code == "55006": // other sessions use the source
 		progress("%s is in use: copying it with pg_dump and pg_restore instead", source)
-		if _, err := adminConn.Exec(ctx, "CREATE DATABASE "+quoteIdent(name)+" TEMPLATE template0"); err != nil {
+		if err := server.Create(ctx, name, ""); err != nil {
 			return nil, nil, fmt.Errorf("migrate: create the rehearsal copy: %w", err)
 		}
 		target := cfg.Copy()

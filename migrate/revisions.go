@@ -10,6 +10,8 @@ import (
 
 	atlasmigrate "ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/schema"
+
+	"github.com/yapstore/yapstore/internal/serverdb"
 )
 
 // DefaultRevisionSchema is the schema that holds the history table when nothing else is configured. The Atlas
@@ -65,7 +67,7 @@ var _ atlasmigrate.RevisionReadWriter = (*revisionStore)(nil)
 
 // table returns the quoted, schema-qualified table name.
 func (s *revisionStore) table() string {
-	return quoteIdent(s.schema) + "." + quoteIdent(revisionTable)
+	return serverdb.QuoteIdent(s.schema) + "." + serverdb.QuoteIdent(revisionTable)
 }
 
 // Ident implements migrate.RevisionReadWriter.
@@ -77,7 +79,7 @@ func (s *revisionStore) Ident() *atlasmigrate.TableIdent {
 // primary key the Atlas CLI creates, so that the CLI finds nothing to change in it.
 func (s *revisionStore) ensureTable(ctx context.Context) error {
 	stmts := []string{
-		"CREATE SCHEMA IF NOT EXISTS " + quoteIdent(s.schema),
+		"CREATE SCHEMA IF NOT EXISTS " + serverdb.QuoteIdent(s.schema),
 		"CREATE TABLE IF NOT EXISTS " + s.table() + ` (
   "version" character varying NOT NULL,
   "description" character varying NOT NULL,

@@ -2,9 +2,7 @@ package migrate
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -14,6 +12,8 @@ import (
 	"ariga.io/atlas/sql/schema"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/yapstore/yapstore/internal/serverdb"
 )
 
 // ErrNoScratch is returned by Down and Adopt when they cannot get a scratch database to replay migrations
@@ -42,19 +42,19 @@ func (m *Migrator) openScratch(ctx context.Context) (*scratchDatabase, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	name := "yapstore_scratch_" + hex.EncodeToString(b)
-	if _, err := m.db.ExecContext(ctx, "CREATE DATABASE "+quoteIdent(name)+" TEMPLATE template0"); err != nil {
+	server, err := serverdb.Open(ctx, serverdb.SQL(m.db))
+	if err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	name := serverdb.NewName("yapstore_scratch", time.Now())
+	if err := server.Create(ctx, name, ""); err != nil {
 		return nil, fmt.Errorf("%w: create %s: %w", ErrNoScratch, name, err)
 	}
 	cfg.Database = name
 	db := stdlib.OpenDB(*cfg)
 	drop := func(ctx context.Context) error {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
 		cerr := db.Close()
-		_, err := m.db.ExecContext(ctx, "DROP DATABASE IF EXISTS "+quoteIdent(name)+" WITH (FORCE)")
+		err := server.DropLater(ctx, name)
 		if err != nil {
 			err = fmt.Errorf("migrate: drop scratch database %s: %w", name, err)
 		}

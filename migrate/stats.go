@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"ariga.io/atlas/sql/schema"
+
+	"github.com/yapstore/yapstore/internal/serverdb"
 )
 
 // Stats are the figures operators compare when they test a migration on a copy of production.
@@ -75,7 +77,7 @@ ORDER BY n.nspname, c.relname`, revisionSchema)
 	}
 	for i := range st.Tables {
 		t := &st.Tables[i]
-		rows, err := db.QueryContext(ctx, "SELECT count(*) FROM "+quoteIdent(t.Schema)+"."+quoteIdent(t.Name))
+		rows, err := db.QueryContext(ctx, "SELECT count(*) FROM "+serverdb.QuoteIdent(t.Schema)+"."+serverdb.QuoteIdent(t.Name))
 		if err != nil {
 			return nil, fmt.Errorf("migrate: count rows of %s.%s: %w", t.Schema, t.Name, err)
 		}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/yapstore/yapstore/internal/serverdb"
 	"github.com/yapstore/yapstore/migrations"
 	"github.com/yapstore/yapstore/pgserver"
 )
@@ -46,12 +47,11 @@ type harness struct {
 	once sync.Once
 	err  error // why setUp failed; every New then fails with it
 
-	server        *pgserver.Server
-	admin         *pgxpool.Pool // on the server's maintenance database, for CREATE and DROP DATABASE
-	serverVersion int           // server_version_num, e.g. 150018
-	strategy      string        // CREATE DATABASE … STRATEGY, "" before PostgreSQL 15
-	tag           string        // the migrations hash, shortened for identifiers
-	template      string        // the template database's name
+	server    *pgserver.Server
+	admin     *pgxpool.Pool    // on the server's maintenance database, for CREATE and DROP DATABASE
+	databases *serverdb.Server // creates and drops databases through admin
+	tag       string           // the migrations hash, shortened for identifiers
+	template  string           // the template database's name
 
 	mainActive atomic.Bool // Main runs this process's tests, and will stop the server at the end
 }
@@ -95,11 +95,8 @@ func (h *harness) setUp(logf func(format string, args ...any)) (err error) {
 	if err != nil {
 		return fmt.Errorf("connect to the server: %w", err)
 	}
-	if err := h.admin.QueryRow(ctx, "SELECT current_setting('server_version_num')::int").Scan(&h.serverVersion); err != nil {
+	if h.databases, err = serverdb.Open(ctx, h.admin); err != nil {
 		return fmt.Errorf("connect to the server: %w", err)
-	}
-	if h.strategy, err = cloneStrategy(ctx, h.admin, h.serverVersion); err != nil {
-		return err
 	}
 	if dropped, err := h.sweep(ctx, time.Now()); err != nil || len(dropped) > 0 {
 		logf("storetest: swept stale databases %v (errors: %v)", dropped, err)

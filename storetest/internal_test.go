@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -94,7 +95,7 @@ func TestSweepDropsOnlyStale(t *testing.T) {
 	t.Cleanup(func() {
 		for _, name := range []string{staleTest, freshTest, staleTemplate} {
 			_, _ = h.admin.Exec(context.Background(), "ALTER DATABASE "+name+" IS_TEMPLATE false")
-			_ = h.dropDatabase(context.Background(), name)
+			_ = h.databases.Drop(context.Background(), name)
 		}
 	})
 
@@ -102,7 +103,7 @@ func TestSweepDropsOnlyStale(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, want := range map[string]bool{staleTest: false, freshTest: true, staleTemplate: false, h.template: true} {
-		if got, err := databaseExists(ctx, h.admin, name); err != nil || got != want {
+		if got, err := h.databases.Exists(ctx, name); err != nil || got != want {
 			t.Errorf("after the sweep, %s exists = %v (%v), want %v", name, got, err, want)
 		}
 	}
@@ -116,19 +117,19 @@ func BenchmarkClone(b *testing.B) {
 		b.Fatal(err)
 	}
 	strategies := []string{""}
-	if h.serverVersion >= 150000 {
-		strategies = []string{"FILE_COPY", "WAL_LOG"}
+	if h.databases.Version() >= 150000 {
+		strategies = []string{" STRATEGY FILE_COPY", " STRATEGY WAL_LOG"}
 	}
 	for _, strategy := range strategies {
-		b.Run("strategy="+strategy, func(b *testing.B) {
+		b.Run("strategy="+strings.TrimPrefix(strategy, " STRATEGY "), func(b *testing.B) {
 			ctx := context.Background()
 			for range b.N {
-				name, err := h.cloneTemplate(ctx, strategy)
-				if err != nil {
+				name := newTestName(time.Now())
+				if _, err := h.admin.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE "+h.template+strategy); err != nil {
 					b.Fatal(err)
 				}
 				b.StopTimer()
-				if err := h.dropDatabase(ctx, name); err != nil {
+				if err := h.databases.Drop(ctx, name); err != nil {
 					b.Fatal(err)
 				}
 				b.StartTimer()
@@ -153,7 +154,7 @@ func BenchmarkTemplateBuild(b *testing.B) {
 		if _, err := h.admin.Exec(ctx, "ALTER DATABASE "+target+" IS_TEMPLATE false"); err != nil {
 			b.Fatal(err)
 		}
-		if err := h.dropDatabase(ctx, target); err != nil {
+		if err := h.databases.Drop(ctx, target); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()

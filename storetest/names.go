@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -10,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/yapstore/yapstore/internal/serverdb"
 )
 
 // Every database storetest creates carries one of these prefixes, so that leftovers can be found and
@@ -53,9 +54,7 @@ func buildName(tag string, now time.Time) string {
 
 // newTestName returns a fresh name for a test's database.
 func newTestName(now time.Time) string {
-	b := make([]byte, 5)
-	_, _ = rand.Read(b) // crypto/rand.Read never returns an error since Go 1.24
-	return fmt.Sprintf("%s%d_%s", testPrefix, now.Unix(), hex.EncodeToString(b))
+	return serverdb.NewName(strings.TrimSuffix(testPrefix, "_"), now)
 }
 
 // createdAt returns the creation time a test or build database carries in its name; ok is false for other
@@ -78,15 +77,4 @@ func createdAt(name string) (t time.Time, ok bool) {
 		return time.Time{}, false
 	}
 	return time.Unix(secs, 0), true
-}
-
-// quoteIdent returns name as a quoted SQL identifier.
-func quoteIdent(name string) string {
-	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
-}
-
-// quoteLiteral returns s as an SQL string literal (standard_conforming_strings on, the default since
-// PostgreSQL 9.1).
-func quoteLiteral(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }

@@ -70,11 +70,21 @@ func newForTest(tb testing.TB, migrated bool) *DB {
 // database and never fails a test. The caller must Close it. It returns an error that says how to get a
 // server when there is none, or when the database cannot be created.
 func Open(ctx context.Context) (*DB, error) {
+	return openOutsideTest(ctx, true)
+}
+
+// OpenEmpty is Open with an empty database, as NewEmpty is New with one: no tables and no migration
+// history, and a nil Store. The caller must Close it. It fails as Open does.
+func OpenEmpty(ctx context.Context) (*DB, error) {
+	return openOutsideTest(ctx, false)
+}
+
+func openOutsideTest(ctx context.Context, migrated bool) (*DB, error) {
 	h, err := process.get(func(string, ...any) {})
 	if err != nil {
 		return nil, fmt.Errorf("storetest: %w", err)
 	}
-	db, err := h.open(ctx, true)
+	db, err := h.open(ctx, migrated)
 	if err != nil {
 		if db != nil {
 			_ = db.Close()
@@ -93,7 +103,7 @@ func (db *DB) Close() error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), perTestTimeout)
 	defer cancel()
-	return db.h.dropDatabase(ctx, db.Name)
+	return db.h.databases.Drop(ctx, db.Name)
 }
 
 // open creates a database, a clone of the template when migrated is true and an empty one otherwise, and
@@ -144,7 +154,7 @@ func (h *harness) finish(tb testing.TB, db *DB) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), perTestTimeout)
 	defer cancel()
-	if err := h.dropDatabase(ctx, db.Name); err != nil {
+	if err := h.databases.Drop(ctx, db.Name); err != nil {
 		tb.Logf("storetest: drop %s: %v (a later run sweeps it)", db.Name, err)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/yapstore/yapstore/internal/serverdb"
 )
 
 // How old a leftover must be before a sweep drops it. Tests' databases may be kept on purpose (their test
@@ -59,12 +61,12 @@ func (h *harness) sweep(ctx context.Context, now time.Time) ([]string, error) {
 		if l.isTemplate {
 			// A template cannot be dropped; another process may be cloning it right now, in which case
 			// that clone fails and rebuilds the template (see createTestDatabase).
-			if _, err := h.admin.Exec(ctx, "ALTER DATABASE "+quoteIdent(l.name)+" WITH IS_TEMPLATE false"); err != nil {
+			if _, err := h.admin.Exec(ctx, "ALTER DATABASE "+serverdb.QuoteIdent(l.name)+" WITH IS_TEMPLATE false"); err != nil {
 				errs = append(errs, fmt.Errorf("unmark %s: %w", l.name, err))
 				continue
 			}
 		}
-		if _, err := h.admin.Exec(ctx, "DROP DATABASE IF EXISTS "+quoteIdent(l.name)); err != nil {
+		if _, err := h.admin.Exec(ctx, "DROP DATABASE IF EXISTS "+serverdb.QuoteIdent(l.name)); err != nil {
 			errs = append(errs, fmt.Errorf("drop %s: %w", l.name, err))
 			continue
 		}

@@ -6,8 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
+	"github.com/yapstore/yapstore/internal/serverdb"
 	"github.com/yapstore/yapstore/migrate"
 	"github.com/yapstore/yapstore/migrations"
 )
@@ -21,7 +20,7 @@ const templateLockKey int64 = -1954177017148619717
 // needed. It reports whether this call built it. Several processes may call it at once: the first builds
 // under the advisory lock while the others wait, then find it published.
 func (h *harness) ensureTemplate(ctx context.Context) (built bool, err error) {
-	if exists, err := databaseExists(ctx, h.admin, h.template); err != nil || exists {
+	if exists, err := h.databases.Exists(ctx, h.template); err != nil || exists {
 		return false, err
 	}
 	conn, err := h.admin.Acquire(ctx)
@@ -39,7 +38,7 @@ func (h *harness) ensureTemplate(ctx context.Context) (built bool, err error) {
 		}
 	}()
 	// Another process may have published it while this one waited.
-	if exists, err := databaseExists(ctx, h.admin, h.template); err != nil || exists {
+	if exists, err := h.databases.Exists(ctx, h.template); err != nil || exists {
 		return false, err
 	}
 	return true, h.buildTemplate(ctx, h.template)
@@ -51,12 +50,12 @@ func (h *harness) ensureTemplate(ctx context.Context) (built bool, err error) {
 // template, so a role with CREATEDB may clone it too.
 func (h *harness) buildTemplate(ctx context.Context, target string) (err error) {
 	build := buildName(h.tag, time.Now())
-	if _, err := h.admin.Exec(ctx, "CREATE DATABASE "+quoteIdent(build)+" TEMPLATE template0 ENCODING 'UTF8'"); err != nil {
+	if err := h.databases.Create(ctx, build, "UTF8"); err != nil {
 		return fmt.Errorf("create %s: %w", build, err)
 	}
 	defer func() {
 		if err != nil {
-			_ = h.dropDatabase(context.WithoutCancel(ctx), build)
+			_ = h.databases.DropLater(ctx, build)
 		}
 	}()
 	url, err := h.server.DatabaseURL(build)
@@ -68,9 +67,9 @@ func (h *harness) buildTemplate(ctx context.Context, target string) (err error) 
 	}
 	comment := fmt.Sprintf("storetest template of migrations h1:%s; built_at=%d", migrations.Hash(), time.Now().Unix())
 	for _, sql := range []string{
-		"ALTER DATABASE " + quoteIdent(build) + " WITH ALLOW_CONNECTIONS false IS_TEMPLATE true",
-		"COMMENT ON DATABASE " + quoteIdent(build) + " IS " + quoteLiteral(comment),
-		"ALTER DATABASE " + quoteIdent(build) + " RENAME TO " + quoteIdent(target),
+		"ALTER DATABASE " + serverdb.QuoteIdent(build) + " WITH ALLOW_CONNECTIONS false IS_TEMPLATE true",
+		"COMMENT ON DATABASE " + serverdb.QuoteIdent(build) + " IS " + serverdb.QuoteLiteral(comment),
+		"ALTER DATABASE " + serverdb.QuoteIdent(build) + " RENAME TO " + serverdb.QuoteIdent(target),
 	} {
 		if _, err := h.admin.Exec(ctx, sql); err != nil {
 			return fmt.Errorf("publish %s as %s: %w", build, target, err)
@@ -88,11 +87,4 @@ func migrateDatabase(ctx context.Context, url string) error {
 	}
 	_, err = m.Up(ctx)
 	return errors.Join(err, m.Close())
-}
-
-// databaseExists reports whether the server has a database called name.
-func databaseExists(ctx context.Context, admin *pgxpool.Pool, name string) (bool, error) {
-	var exists bool
-	err := admin.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists)
-	return exists, err
 }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -25,30 +23,9 @@ import (
 // returns its URL.
 func emptyMigrateDatabase(t *testing.T) string {
 	t.Helper()
-	ctx := context.Background()
-	srv := storetest.Server(t)
-	admin, err := pgx.Connect(ctx, srv.URL())
-	require.NoError(t, err)
-	defer admin.Close(ctx)
-	suffix := make([]byte, 6)
-	_, _ = rand.Read(suffix)
-	name := "yapstore_migrate_test_" + hex.EncodeToString(suffix)
-	_, err = admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		admin, err := pgx.Connect(ctx, srv.URL())
-		if err != nil {
-			t.Logf("drop %s: %v", name, err)
-			return
-		}
-		defer admin.Close(ctx)
-		if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
-			t.Logf("drop %s: %v", name, err)
-		}
-	})
-	url, err := srv.DatabaseURL(name)
-	require.NoError(t, err)
-	return url
+	db := storetest.NewEmpty(t)
+	db.Pool.Close() // nobody connected, so that the database can be a template (migrate rehearse)
+	return db.URL
 }
 
 // execSQL runs script on the database at url.

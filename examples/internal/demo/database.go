@@ -2,14 +2,14 @@ package demo
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	tclog "github.com/testcontainers/testcontainers-go/log"
 
+	"github.com/yapstore/yapstore/internal/serverdb"
 	"github.com/yapstore/yapstore/pgserver"
 )
 
@@ -45,10 +45,8 @@ func OpenDatabase(ctx context.Context, prefix string, logf func(format string, a
 		return nil, err
 	}
 	db := &Database{Server: server.String(), Throwaway: server.Kind() != pgserver.KindURL, server: server}
-	suffix := make([]byte, 4)
-	_, _ = rand.Read(suffix) // crypto/rand.Read never fails on supported platforms
-	db.name = fmt.Sprintf("yapstore_%s_%s", prefix, hex.EncodeToString(suffix))
-	if err := db.admin(ctx, "CREATE DATABASE "+pgx.Identifier{db.name}.Sanitize()); err != nil {
+	db.name = serverdb.NewName("yapstore_"+prefix, time.Now())
+	if err := db.admin(ctx, func(s *serverdb.Server) error { return s.Create(ctx, db.name, "") }); err != nil {
 		stopErr := server.Stop(context.WithoutCancel(ctx))
 		return nil, errors.Join(fmt.Errorf("create scratch database: %w", err), stopErr)
 	}
@@ -61,17 +59,20 @@ func OpenDatabase(ctx context.Context, prefix string, logf func(format string, a
 // Close drops the scratch database and stops the server if OpenDatabase started it. Connections to the
 // database must be closed first (it is dropped WITH (FORCE) anyway). It returns what went wrong, if anything.
 func (db *Database) Close(ctx context.Context) error {
-	dropErr := db.admin(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{db.name}.Sanitize()+" WITH (FORCE)")
+	dropErr := db.admin(ctx, func(s *serverdb.Server) error { return s.Drop(ctx, db.name) })
 	return errors.Join(dropErr, db.server.Stop(ctx))
 }
 
-// admin runs one statement on the server's maintenance database.
-func (db *Database) admin(ctx context.Context, sql string) error {
+// admin runs do on the server's maintenance database.
+func (db *Database) admin(ctx context.Context, do func(*serverdb.Server) error) error {
 	conn, err := pgx.Connect(ctx, db.server.URL())
 	if err != nil {
 		return err
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	_, err = conn.Exec(ctx, sql)
-	return err
+	s, err := serverdb.Open(ctx, conn)
+	if err != nil {
+		return err
+	}
+	return do(s)
 }

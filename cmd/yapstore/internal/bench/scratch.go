@@ -2,14 +2,13 @@ package bench
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/yapstore/yapstore/internal/dburl"
+	"github.com/yapstore/yapstore/internal/serverdb"
 	"github.com/yapstore/yapstore/migrate"
 	"github.com/yapstore/yapstore/pgserver"
 	"github.com/yapstore/yapstore/store"
@@ -28,10 +27,9 @@ const (
 type scratchServer struct {
 	serverURL string
 	admin     *pgx.Conn // on the server URL's own database, for CREATE and DROP DATABASE
-	prefix    string    // yapstore_bench_<unix time>_<random>
+	databases *serverdb.Server
+	prefix    string // yapstore_bench_<unix time>_<random>
 	template  string
-	strategy  string // " STRATEGY FILE_COPY" on servers that run without fsync, where it is faster
-	force     bool   // the server knows DROP DATABASE ... WITH (FORCE) (PostgreSQL 13 and later)
 	created   []string
 	userID    int32
 	clones    int
@@ -43,32 +41,24 @@ func openScratch(ctx context.Context, serverURL string) (*scratchServer, error) 
 	if err != nil {
 		return nil, fmt.Errorf("bench: connect to %s: %w", dburl.Redact(serverURL), err)
 	}
-	var version int
-	var fsync string
-	if err := admin.QueryRow(ctx, "SELECT current_setting('server_version_num')::int, current_setting('fsync')").
-		Scan(&version, &fsync); err != nil {
+	databases, err := serverdb.Open(ctx, admin)
+	if err != nil {
 		_ = admin.Close(ctx)
-		return nil, fmt.Errorf("bench: read server settings: %w", err)
+		return nil, fmt.Errorf("bench: %w", err)
 	}
-	random := make([]byte, 3)
-	_, _ = rand.Read(random)
-	s := &scratchServer{
+	return &scratchServer{
 		serverURL: serverURL,
 		admin:     admin,
-		prefix:    fmt.Sprintf("yapstore_bench_%d_%s", time.Now().Unix(), hex.EncodeToString(random)),
-		force:     version >= 130000,
-	}
-	if version >= 150000 && fsync == "off" {
-		s.strategy = " STRATEGY FILE_COPY"
-	}
-	return s, nil
+		databases: databases,
+		prefix:    serverdb.NewName("yapstore_bench", time.Now()),
+	}, nil
 }
 
 // buildTemplate creates the template database, migrates it with package migrate and adds the password user
 // "bench" and the cluster "ares".
 func (s *scratchServer) buildTemplate(ctx context.Context) error {
 	name := s.prefix + "_tpl"
-	if err := s.exec(ctx, "CREATE DATABASE "+quoteIdent(name)); err != nil {
+	if err := s.databases.Create(ctx, name, ""); err != nil {
 		return fmt.Errorf("bench: create template database: %w", err)
 	}
 	s.created = append(s.created, name)
@@ -116,8 +106,7 @@ func prepareDatabase(ctx context.Context, url string) (int32, error) {
 func (s *scratchServer) clone(ctx context.Context, label string) (name, url string, err error) {
 	s.clones++
 	name = fmt.Sprintf("%s_%02d_%s", s.prefix, s.clones, label)
-	sql := fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s%s", quoteIdent(name), quoteIdent(s.template), s.strategy)
-	if err := s.exec(ctx, sql); err != nil {
+	if err := s.databases.Clone(ctx, name, s.template); err != nil {
 		return "", "", fmt.Errorf("bench: create database %s: %w", name, err)
 	}
 	s.created = append(s.created, name)
@@ -127,11 +116,7 @@ func (s *scratchServer) clone(ctx context.Context, label string) (name, url stri
 
 // drop drops one database the run created, even while connections to it remain.
 func (s *scratchServer) drop(ctx context.Context, name string) error {
-	sql := "DROP DATABASE IF EXISTS " + quoteIdent(name)
-	if s.force {
-		sql += " WITH (FORCE)"
-	}
-	if err := s.exec(ctx, sql); err != nil {
+	if err := s.databases.Drop(ctx, name); err != nil {
 		return fmt.Errorf("bench: drop database %s: %w", name, err)
 	}
 	for i, n := range s.created {
@@ -163,11 +148,3 @@ func (s *scratchServer) close(ctx context.Context) error {
 	}
 	return first
 }
-
-func (s *scratchServer) exec(ctx context.Context, sql string) error {
-	_, err := s.admin.Exec(ctx, sql)
-	return err
-}
-
-// quoteIdent quotes a database name for SQL.
-func quoteIdent(name string) string { return pgx.Identifier{name}.Sanitize() }
