@@ -62,6 +62,7 @@ func tableContents(t *testing.T, url string) map[string]string {
 }
 
 func TestAdoptAlembicDatabaseThenUp(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	url := productionDatabase(t, builtByAlembic, "")
 	before := tableContents(t, url)
@@ -107,6 +108,7 @@ func TestAdoptAlembicDatabaseThenUp(t *testing.T) {
 }
 
 func TestAdoptCreateAllDatabaseAddsDefaults(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	url := productionDatabase(t, builtByCreateAll, "")
 	before := tableContents(t, url)
@@ -141,6 +143,7 @@ WHERE table_schema = 'public' AND column_default IS NOT NULL AND column_default 
 }
 
 func TestAdoptRefusesDuplicateRowsAndChangesNothing(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	url := productionDatabase(t, builtByCreateAll, `
 INSERT INTO "Page" (estimator_id, page_number, compressed_data, page_name, page_dimension)
@@ -171,6 +174,7 @@ WHERE table_name = 'Page' AND column_name = 'page_name' AND column_default IS NO
 }
 
 func TestAdoptReportsEveryDifference(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	url := productionDatabase(t, builtByAlembic, `
 UPDATE alembic_version SET version_num = 'aaaaaaaaaaaa';
@@ -210,6 +214,7 @@ CREATE TABLE "Extra" (id integer);`)
 }
 
 func TestAdoptEmptyDatabase(t *testing.T) {
+	t.Parallel()
 	m, err := migrate.Open(t.Context(), newDatabase(t))
 	require.NoError(t, err)
 	defer m.Close()

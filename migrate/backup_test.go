@@ -12,6 +12,7 @@ import (
 )
 
 func TestBackupWritesARestorableDump(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	url := productionDatabase(t, builtByAlembic, "")
 	m, err := migrate.Open(ctx, url)

@@ -37,6 +37,7 @@ ORDER BY 1`)
 }
 
 func TestDownThenUpRoundTrips(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	versions := migrations.Versions()
 	require.GreaterOrEqual(t, len(versions), 2)
@@ -94,6 +95,7 @@ func TestDownThenUpRoundTrips(t *testing.T) {
 }
 
 func TestDownRefusesDataLossWithoutForce(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	versions := migrations.Versions()
 	last := versions[len(versions)-1]
@@ -147,6 +149,7 @@ INSERT INTO "Note" ("text") VALUES ('a'), ('b'), ('c');`)
 }
 
 func TestDownRefusesDrift(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	versions := migrations.Versions()
 	url := newDatabase(t)

@@ -74,6 +74,7 @@ ORDER BY 1`)
 }
 
 func TestHistoryMatchesAtlasCLI(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	dirURL := writeDirectory(t, directory(t, nil))
 	byCLI, byLibrary := newDatabase(t), newDatabase(t)
@@ -100,6 +101,7 @@ func TestHistoryMatchesAtlasCLI(t *testing.T) {
 }
 
 func TestAtlasCLIContinuesLibraryAndBack(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	versions := migrations.Versions()
 	require.GreaterOrEqual(t, len(versions), 2)
@@ -150,6 +152,7 @@ func TestAtlasCLIContinuesLibraryAndBack(t *testing.T) {
 }
 
 func TestLockSharedWithAtlasCLI(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	// The embedded migrations plus a last file that holds the lock for a while.
 	dir := directory(t, map[string]string{"29990101000000_slow.sql": "SELECT pg_sleep(2);\n"})

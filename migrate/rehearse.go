@@ -200,12 +200,21 @@ func (m *Migrator) copyDatabase(ctx context.Context, rep *RehearsalReport, progr
 	m.db.SetMaxIdleConns(0)
 	m.db.SetMaxIdleConns(2)
 	progress("copying %s to %s", source, name)
-	err = server.Clone(ctx, name, source)
+	// The server waits five seconds for other sessions to leave the source before it refuses a template
+	// copy (55006, object_in_use): when some are still connected after a moment (sessions just closed take
+	// a few milliseconds to go), go straight to the dump.
+	others, err := sessionsOn(ctx, adminConn, source, 500*time.Millisecond)
+	if err != nil {
+		return nil, nil, err
+	}
+	if others == 0 {
+		err = server.Clone(ctx, name, source)
+	}
 	var pgErr *pgconn.PgError
 	switch {
-	case err == nil:
+	case others == 0 && err == nil:
 		rep.CopiedBy = "template"
-	case errors.As(err, &pgErr) && pgErr.Code == "55006": // other sessions use the source
+	case others > 0 || errors.As(err, &pgErr) && pgErr.Code == "55006":
 		progress("%s is in use: copying it with pg_dump and pg_restore instead", source)
 		if err := server.Create(ctx, name, ""); err != nil {
 			return nil, nil, fmt.Errorf("migrate: create the rehearsal copy: %w", err)
@@ -223,6 +232,27 @@ func (m *Migrator) copyDatabase(ctx context.Context, rep *RehearsalReport, progr
 	target := cfg.Copy()
 	target.Database = name
 	return stdlib.OpenDB(*target), drop, nil
+}
+
+// sessionsOn returns how many sessions are connected to database, waiting up to wait for the count to drop
+// to zero.
+func sessionsOn(ctx context.Context, admin *pgx.Conn, database string, wait time.Duration) (int, error) {
+	deadline := time.Now().Add(wait)
+	for {
+		var n int
+		err := admin.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE datname = $1", database).Scan(&n)
+		if err != nil {
+			return 0, fmt.Errorf("migrate: look for sessions on %s: %w", database, err)
+		}
+		if n == 0 || time.Now().After(deadline) {
+			return n, nil
+		}
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // dumpRestore pipes pg_dump of from into pg_restore into to, reporting how much has gone through every

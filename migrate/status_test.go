@@ -11,6 +11,7 @@ import (
 )
 
 func TestStatusFollowsUp(t *testing.T) {
+	t.Parallel()
 	url := newDatabase(t)
 	ctx := t.Context()
 	versions := migrations.Versions()
@@ -50,6 +51,7 @@ func TestStatusFollowsUp(t *testing.T) {
 }
 
 func TestStatusAndUpOnForeignDatabase(t *testing.T) {
+	t.Parallel()
 	url := newDatabase(t)
 	ctx := t.Context()
 	_, err := openDB(t, url).ExecContext(ctx, `CREATE TABLE "User" ("id" serial PRIMARY KEY)`)
@@ -67,6 +69,7 @@ func TestStatusAndUpOnForeignDatabase(t *testing.T) {
 }
 
 func TestPartialFileReportedAndResumed(t *testing.T) {
+	t.Parallel()
 	url := newDatabase(t)
 	ctx := t.Context()
 	// A file outside a transaction whose second statement fails until "Gate" has a row.

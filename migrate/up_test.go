@@ -22,6 +22,7 @@ import (
 )
 
 func TestUpAppliesEveryFileOnce(t *testing.T) {
+	t.Parallel()
 	url := newDatabase(t)
 	ctx := t.Context()
 	m, err := migrate.Open(ctx, url)
@@ -74,6 +75,7 @@ FROM atlas_schema_revisions.atlas_schema_revisions ORDER BY version`)
 }
 
 func TestUpTo(t *testing.T) {
+	t.Parallel()
 	versions := migrations.Versions()
 	require.GreaterOrEqual(t, len(versions), 2)
 	url := newDatabase(t)
@@ -100,6 +102,7 @@ func TestUpTo(t *testing.T) {
 }
 
 func TestUpCollectsStats(t *testing.T) {
+	t.Parallel()
 	url := newDatabase(t)
 	ctx := t.Context()
 	m, err := migrate.Open(ctx, url)
@@ -120,6 +123,7 @@ func TestUpCollectsStats(t *testing.T) {
 }
 
 func TestUpRefusesTamperedDirectory(t *testing.T) {
+	t.Parallel()
 	versions := migrations.Versions()
 	name := versions[len(versions)-1] + "_" + lastDescription(t) + ".sql"
 	dir := directory(t, nil)
@@ -138,6 +142,7 @@ func TestUpRefusesTamperedDirectory(t *testing.T) {
 }
 
 func TestUpRefusesChangedAppliedFile(t *testing.T) {
+	t.Parallel()
 	url := newDatabase(t)
 	ctx := t.Context()
 	m, err := migrate.Open(ctx, url)
@@ -163,6 +168,7 @@ func TestUpRefusesChangedAppliedFile(t *testing.T) {
 }
 
 func TestFailingMigrationLeavesPreviousVersion(t *testing.T) {
+	t.Parallel()
 	versions := migrations.Versions()
 	last := versions[len(versions)-1]
 	dir := directory(t, map[string]string{
@@ -204,6 +210,7 @@ WHERE table_name = 'Page' AND column_name = 'page_note'`).Scan(&columns))
 }
 
 func TestUpLockTimeout(t *testing.T) {
+	t.Parallel()
 	url := newDatabase(t)
 	ctx := t.Context()
 	holder := openDB(t, url)
@@ -235,6 +242,7 @@ func TestUpLockTimeout(t *testing.T) {
 }
 
 func TestLockKeyIsTheAtlasCLIKey(t *testing.T) {
+	t.Parallel()
 	assert.Equal(t, int64(2686470616), migrate.LockKey())
 }
 
@@ -270,6 +278,7 @@ func childMain() bool {
 }
 
 func TestUpConcurrentProcesses(t *testing.T) {
+	t.Parallel()
 	url := newDatabase(t)
 	exe, err := os.Executable()
 	require.NoError(t, err)

@@ -200,7 +200,7 @@ func authMedians(t *testing.T, s *store.Store, users []string, tries int) map[st
 		slices.Sort(ts)
 		medians[user] = ts[len(ts)/2]
 	}
-	t.Logf("median Authenticate times: %v", medians)
+	t.Logf("median Authenticate times: %v (all: %v)", medians, times)
 	return medians
 }
 
@@ -441,7 +441,7 @@ func TestAuthenticateWhatWerkzeugAccepts(t *testing.T) {
 	cases := [][2]string{
 		{"scrypt:32768:8:1", ""},
 		{"scrypt:32768:8:1", "nul\x00inside"},
-		{"pbkdf2:sha256:600000", ""},
+		{"pbkdf2:sha256:1000", ""},
 		{"pbkdf2:md5:1000", "legacy md5"},
 		{"pbkdf2:blake2b:1000", "legacy blake2b"},
 		{"pbkdf2:sha1:1000", "\x00"},
