@@ -13,6 +13,7 @@ import (
 	"github.com/yapstore/yapstore/compress"
 	"github.com/yapstore/yapstore/internal/fixtures"
 	"github.com/yapstore/yapstore/internal/fixtures/fixturestest"
+	"github.com/yapstore/yapstore/internal/python"
 )
 
 // requirePythonEnv, when set to 1, turns a missing python3 into a failure
@@ -32,7 +33,7 @@ type pythonCase struct {
 // them to the values we meant, as the platform's backend would.
 func TestPythonDecodesOurBlobs(t *testing.T) {
 	t.Parallel()
-	python, err := exec.LookPath("python3")
+	interpreter, err := python.Path()
 	if err != nil {
 		if os.Getenv(requirePythonEnv) == "1" {
 			t.Fatalf("python3 not found in PATH and %s=1: cannot check that Python decodes our blobs", requirePythonEnv)
@@ -52,7 +53,7 @@ func TestPythonDecodesOurBlobs(t *testing.T) {
 		}
 	}
 
-	output, err := exec.Command(python, filepath.Join("testdata", "check_blobs.py"), dir).CombinedOutput()
+	output, err := exec.Command(interpreter, filepath.Join("testdata", "check_blobs.py"), dir).CombinedOutput()
 	lines := strings.Split(strings.TrimSpace(string(output)), "\n")
 	passed := 0
 	for _, line := range lines {
@@ -65,7 +66,7 @@ func TestPythonDecodesOurBlobs(t *testing.T) {
 	if err != nil || passed != len(cases) {
 		t.Fatalf("python decoded %d of %d blobs (exit: %v)", passed, len(cases), err)
 	}
-	t.Logf("%s decoded all %d blobs to the expected values", python, len(cases))
+	t.Logf("%s decoded all %d blobs to the expected values", interpreter, len(cases))
 }
 
 // pythonCases returns the blobs for Python to check.

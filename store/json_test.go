@@ -54,7 +54,7 @@ dump({"job_state": "MERGING_QUEUED", "job_dir": "/scratch/job", "array_id": 41, 
 // the values back.
 func TestJSONIsThePlatformsShape(t *testing.T) {
 	t.Parallel()
-	lines := strings.Split(strings.TrimSpace(python(t, platformShapes)), "\n")
+	lines := strings.Split(strings.TrimSpace(runPython(t, platformShapes)), "\n")
 	require.Len(t, lines, 6)
 	// The platform's encoder escapes non-ASCII text; Go writes it as UTF-8. Both read the same.
 	lines[0] = strings.ReplaceAll(lines[0], `\u00e9`, "é")

@@ -22,14 +22,15 @@ import (
 
 	"github.com/yapstore/yapstore/compress"
 	"github.com/yapstore/yapstore/internal/fixtures"
+	"github.com/yapstore/yapstore/internal/python"
 	"github.com/yapstore/yapstore/store"
 )
 
-// python runs a python3 script with args and returns its standard output, failing the test when python3 is
+// runPython runs a python3 script with args and returns its standard output, failing the test when python3 is
 // missing or the script fails. python3 stands in for the platform's own persistence code.
-func python(t *testing.T, script string, args ...string) string {
+func runPython(t *testing.T, script string, args ...string) string {
 	t.Helper()
-	path, err := exec.LookPath("python3")
+	path, err := python.Path()
 	require.NoError(t, err, "python3 plays the platform's side in this test")
 	cmd := exec.CommandContext(t.Context(), path, append([]string{"-c", script}, args...)...)
 	var stderr bytes.Buffer
@@ -83,7 +84,7 @@ func TestNonFiniteResultsRoundTrip(t *testing.T) {
 	// The platform's GET /results body, written as it is; Python reads it, NaN and all.
 	var body bytes.Buffer
 	require.NoError(t, store.ResultsOf(got).WriteJSON(&body))
-	out := python(t, `import json, math, sys
+	out := runPython(t, `import json, math, sys
 results = json.loads(open(sys.argv[1]).read())
 pages = [p for e in results["estimators"] for p in e["pages"]]
 print(len(results["estimators"]), len(pages), sum(1 for p in pages for v in p["data"]["values"] if isinstance(v, float) and math.isnan(v)))`,
@@ -96,14 +97,14 @@ print(len(results["estimators"]), len(pages), sum(1 for p in pages for v in p["d
 	var blob []byte
 	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT p.compressed_data FROM "Page" p JOIN "Estimator" e ON e.id = p.estimator_id
 		WHERE e.simulation_id = $1 AND e.file_name = 'depth_profile_' AND p.page_number = 3`, sim.ID).Scan(&blob))
-	out = python(t, `import gzip, json, math, sys
+	out = runPython(t, `import gzip, json, math, sys
 page = json.loads(gzip.decompress(bytes.fromhex(sys.argv[1])))
 v = page["data"]["values"]
 print(math.isnan(v[0]), v[1] == float("inf"), v[2] == -float("inf"))`, hex.EncodeToString(blob))
 	assert.Equal(t, "True True True\n", out)
 
 	// yapstore reads what Python stored: the page overwritten with Python's own blob of it.
-	pythonBlob := python(t, `import gzip, json, sys
+	pythonBlob := runPython(t, `import gzip, json, sys
 page = {"metadata": {"page_number": "3", "name": "FLUENCE"}, "dimensions": 1,
         "data": {"name": "FLUENCE", "unit": "/cm^2", "values": [float("nan"), float("inf"), -float("inf"), 0.5]}}
 sys.stdout.write(gzip.compress(json.dumps(page).encode(), 9).hex())`)

@@ -161,7 +161,7 @@ func TestAuthenticateDefaultFloor(t *testing.T) {
 // that it may hold NUL bytes.
 func hashFor(t *testing.T, method, password string) string {
 	t.Helper()
-	return strings.TrimSpace(python(t, `import hashlib, sys
+	return strings.TrimSpace(runPython(t, `import hashlib, sys
 method, password = sys.argv[1], bytes.fromhex(sys.argv[2]).decode()
 kind, *args = method.split(":")
 salt = "Zy8xWv7uTs6rQp5o"

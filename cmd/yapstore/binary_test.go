@@ -7,34 +7,33 @@ import (
 	"errors"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/yapstore/yapstore/internal/python"
 	"github.com/yapstore/yapstore/store"
 	"github.com/yapstore/yapstore/storetest"
 )
 
-// TestBinary builds the yapstore binary and runs it as operators do: exit codes, output streams, the
-// environment variables, and the password prompt on a real terminal.
+// TestBinary runs the yapstore command as a process of its own, as operators do: exit codes, output
+// streams, the environment variables, and the password prompt on a real terminal. The process is this test
+// binary running the command's main (see runAsCommandEnv), which saves building and linking it once more.
 func TestBinary(t *testing.T) {
 	t.Parallel()
 	db := storetest.New(t)
-	bin := filepath.Join(t.TempDir(), "yapstore")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
+	bin, err := os.Executable()
+	require.NoError(t, err)
 
-	// exe runs the binary with exactly the environment given (plus PATH, for stty).
+	// exe runs the command with exactly the environment given (plus PATH, for stty).
 	exe := func(env []string, stdin string, args ...string) result {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		cmd := exec.CommandContext(ctx, bin, args...)
-		cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, env...)
+		cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), runAsCommandEnv + "=1"}, env...)
 		cmd.Stdin = strings.NewReader(stdin)
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -84,14 +83,14 @@ func TestBinary(t *testing.T) {
 	// terminal showed and the exit code.
 	onTerminal := func(t *testing.T, answers [][2]string, args ...string) (string, int) {
 		t.Helper()
-		python, err := exec.LookPath("python3")
+		interpreter, err := python.Path()
 		require.NoError(t, err, "python3 drives the terminal in this test")
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		steps, err := json.Marshal(answers)
 		require.NoError(t, err)
-		cmd := exec.CommandContext(ctx, python, append([]string{"-c", ptyDriver, string(steps), bin}, args...)...)
-		cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+		cmd := exec.CommandContext(ctx, interpreter, append([]string{"-c", ptyDriver, string(steps), bin}, args...)...)
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), runAsCommandEnv + "=1"}
 		var screen, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &screen, &stderr
 		err = cmd.Run()

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +15,18 @@ import (
 	"github.com/yapstore/yapstore/storetest"
 )
 
-func TestMain(m *testing.M) { storetest.Main(m) }
+// runAsCommandEnv, set to 1 in a child process's environment, makes the test binary run as the yapstore
+// command itself (its main, with its arguments), so that TestBinary runs the real command as operators do
+// without building it again.
+const runAsCommandEnv = "YAPSTORE_TEST_RUN_AS_COMMAND"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runAsCommandEnv) == "1" {
+		os.Unsetenv(runAsCommandEnv)
+		main()
+	}
+	storetest.Main(m)
+}
 
 // result is what one run of the command printed and returned.
 type result struct {
