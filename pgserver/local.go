@@ -86,13 +86,17 @@ func startCluster(ctx context.Context, binDir string, durable bool, logf func(st
 		}
 	}()
 
-	password, err := randomHex(16)
-	if err != nil {
-		return nil, err
-	}
 	dataDir := filepath.Join(dir, "data")
-	if err := initCluster(ctx, binDir, dir, dataDir, password, runAs); err != nil {
-		return nil, err
+	cache := openInitCache(binDir)
+	password, fromCache := cache.restore(dataDir, runAs)
+	if !fromCache {
+		if password, err = randomHex(16); err != nil {
+			return nil, err
+		}
+		if err := initCluster(ctx, binDir, dir, dataDir, password, runAs); err != nil {
+			return nil, err
+		}
+		cache.store(dataDir, password, logf)
 	}
 
 	for attempt := 1; ; attempt++ {
@@ -107,6 +111,14 @@ func startCluster(ctx context.Context, binDir string, durable bool, logf func(st
 		}
 		url := fmt.Sprintf("postgres://postgres:%s@127.0.0.1:%d/postgres?sslmode=disable", password, port)
 		err = waitReady(ctx, url, proc.exited)
+		if err == nil && fromCache {
+			// The cached copy's password is shared by every cluster made from it: give this one its own.
+			fresh, rerr := randomHex(16)
+			if err = errors.Join(rerr, setPassword(ctx, url, fresh)); err == nil {
+				password = fresh
+				url = fmt.Sprintf("postgres://postgres:%s@127.0.0.1:%d/postgres?sslmode=disable", password, port)
+			}
+		}
 		if err == nil {
 			c := &cluster{dir: dir, port: port, url: url, runAs: runAs, proc: proc, binDir: binDir, password: password,
 				durable: durable}

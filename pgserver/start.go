@@ -16,7 +16,9 @@ import (
 //  3. local: a throwaway cluster created with initdb in a temporary directory and started with the
 //     postgres binary found in opts.BinDirs, on PATH, or in the usual Debian, RPM and Homebrew locations
 //     (highest version first). When the process runs as root, the cluster runs as the "postgres" user (or
-//     "nobody"), because PostgreSQL refuses to run as root.
+//     "nobody"), because PostgreSQL refuses to run as root. The first cluster of a set of binaries keeps a
+//     copy of its fresh data directory in the user's cache directory (yapstore/pgserver-initdb), and later
+//     ones start from a copy of that instead of running initdb again, each with a new random password.
 //
 // Started servers are tuned for throwaway use (fsync, synchronous_commit and full_page_writes off,
 // max_connections 300): data does not survive a crash, which is what tests and demos want; with
