@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/yapstore/yapstore/store/internal/dbsqlc"
 )
@@ -40,4 +41,13 @@ func PendingProgressForTest(s *Store) int {
 	s.progress.mu.Lock()
 	defer s.progress.mu.Unlock()
 	return len(s.progress.pending)
+}
+
+// WithoutAuthPaddingForTest makes Authenticate answer as soon as it knows, neither padded to a floor nor
+// to the Store's slowest call lately, for tests about what it answers rather than when.
+func WithoutAuthPaddingForTest() Option {
+	return func(cfg *config) {
+		cfg.authFloor.fixed = time.Nanosecond
+		cfg.authFloor.slowest = nil
+	}
 }

@@ -7,4 +7,6 @@ import (
 )
 
 // TestMain lets storetest stop the PostgreSQL server it started for this package's tests and examples.
-func TestMain(m *testing.M) { storetest.Main(m) }
+// The tests mostly wait on the server, or sleep in the timing tests: run more of them at once than there
+// are processors.
+func TestMain(m *testing.M) { storetest.Main(m, storetest.Parallel(8)) }

@@ -3,9 +3,11 @@ package storetest
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -134,9 +136,15 @@ func (h *harness) shutdown() error {
 // Without it a container outlives the test binary whenever testcontainers' reaper is disabled
 // (TESTCONTAINERS_RYUK_DISABLED=true), so New refuses to start one then. Main also stops the server when
 // the process is interrupted (SIGINT, SIGTERM), then exits with status 1. It never returns: it exits with
-// m.Run's status, or 1 if stopping the server failed.
-func Main(m *testing.M) {
+// m.Run's status, or 1 if stopping the server failed. Options such as Parallel change how the tests run.
+func Main(m *testing.M, opts ...MainOption) {
 	process.mainActive.Store(true)
+	if len(opts) > 0 {
+		flag.Parse() // as m.Run would, so that the options can see what the command line set
+		for _, opt := range opts {
+			opt()
+		}
+	}
 	signals := make(chan os.Signal, 1)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	go func() {
@@ -157,6 +165,23 @@ func Main(m *testing.M) {
 		}
 	}
 	os.Exit(code)
+}
+
+// MainOption changes how Main runs the package's tests.
+type MainOption func()
+
+// Parallel makes Main run up to n parallel tests at once (t.Parallel) when the command line does not say
+// otherwise with -parallel. The default is GOMAXPROCS, but tests on a database spend most of their time
+// waiting for the server (or, in timing tests, sleeping), so more of them keep the processors busy. n below
+// 1 leaves the default.
+func Parallel(n int) MainOption {
+	return func() {
+		given := false
+		flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+		if !given && n >= 1 {
+			_ = flag.Set("test.parallel", strconv.Itoa(n))
+		}
+	}
 }
 
 // Server returns the server this process's tests run on, finding or starting it (and building the

@@ -25,7 +25,7 @@ func TestMain(m *testing.M) {
 		os.Unsetenv(runAsCommandEnv)
 		main()
 	}
-	storetest.Main(m)
+	storetest.Main(m, storetest.Parallel(8)) // the tests mostly wait on the server
 }
 
 // result is what one run of the command printed and returned.
