@@ -23,7 +23,7 @@ import (
 
 // reportRoundTrips reports the statements counted since before as roundtrips/op.
 func reportRoundTrips(b *testing.B, h *harness, before int64) {
-	b.ReportMetric(float64(h.Counter.n.Load()-before)/float64(b.N), "roundtrips/op")
+	b.ReportMetric(float64(h.Counter.Count()-before)/float64(b.N), "roundtrips/op")
 }
 
 // benchUser creates the password user the benchmarks' simulations belong to.
@@ -61,7 +61,7 @@ func BenchmarkW1SubmitDirect(b *testing.B) {
 	sub := benchSubmission(b, h)
 	ctx := context.Background()
 	b.ReportAllocs()
-	before := h.Counter.n.Load()
+	before := h.Counter.Count()
 	for b.Loop() {
 		if _, err := h.Store.SubmitDirect(ctx, sub); err != nil {
 			b.Fatal(err)
@@ -78,7 +78,7 @@ func BenchmarkW1SubmitThenPending(b *testing.B) {
 	ctx := context.Background()
 	pending := store.StatePending
 	b.ReportAllocs()
-	before := h.Counter.n.Load()
+	before := h.Counter.Count()
 	for b.Loop() {
 		batch := h.Store.NewPipeline()
 		submitted := batch.SubmitDirect(sub)
@@ -105,7 +105,7 @@ func BenchmarkW2TaskProgress(b *testing.B) {
 	})
 	require.NoError(b, err)
 	b.ReportAllocs()
-	before := h.Counter.n.Load()
+	before := h.Counter.Count()
 	i := 0
 	for b.Loop() {
 		simulated, estimated := int32(i%1000), int32(i%90)
@@ -132,7 +132,7 @@ func BenchmarkW2ReportTaskProgress(b *testing.B) {
 	})
 	require.NoError(b, err)
 	b.ReportAllocs()
-	before := h.Counter.n.Load()
+	before := h.Counter.Count()
 	i := 0
 	for b.Loop() {
 		simulated, estimated := int32(i%1000), int32(i%90)
@@ -167,7 +167,7 @@ func BenchmarkW2TaskProgressParallel(b *testing.B) {
 	var next atomic.Int32
 	b.ReportAllocs()
 	b.SetParallelism(perProc)
-	before := h.Counter.n.Load()
+	before := h.Counter.Count()
 	b.RunParallel(func(pb *testing.PB) {
 		sim := sims[int(next.Add(1)-1)%len(sims)]
 		i := 0
@@ -192,7 +192,7 @@ func BenchmarkW3SaveResultsJSON(b *testing.B) {
 	ctx := context.Background()
 	b.SetBytes(int64(len(payload)))
 	b.ReportAllocs()
-	before := h.Counter.n.Load()
+	before := h.Counter.Count()
 	for b.Loop() {
 		if _, err := h.Store.SaveResultsJSON(ctx, sim.ID, payload); err != nil {
 			b.Fatal(err)
@@ -205,7 +205,7 @@ func BenchmarkW3SaveResultsJSON(b *testing.B) {
 func BenchmarkW4GetResults(b *testing.B) {
 	h, sim := w4Setup(b)
 	ctx := context.Background()
-	before := h.Counter.n.Load()
+	before := h.Counter.Count()
 	for b.Loop() {
 		if _, err := h.Store.GetResults(ctx, sim.JobID); err != nil {
 			b.Fatal(err)
@@ -219,7 +219,7 @@ func BenchmarkW4GetResults(b *testing.B) {
 func BenchmarkW4WriteResults(b *testing.B) {
 	h, sim := w4Setup(b)
 	ctx := context.Background()
-	before := h.Counter.n.Load()
+	before := h.Counter.Count()
 	for b.Loop() {
 		if err := h.Store.WriteResults(ctx, io.Discard, sim.JobID); err != nil {
 			b.Fatal(err)
@@ -273,7 +273,7 @@ WITH sim AS (
 INSERT INTO "CelerySimulation" (id) SELECT id FROM sim`, owner, time.Now())
 	require.NoError(b, err)
 	b.ReportAllocs()
-	before := h.Counter.n.Load()
+	before := h.Counter.Count()
 	page := 0
 	for b.Loop() {
 		got, err := h.Store.ListSimulations(ctx, store.SimulationQuery{

@@ -84,7 +84,7 @@ func TestBadInputCatalogue(t *testing.T) {
 	}
 	before := counts()
 	for _, c := range cases {
-		trips := h.Counter.roundTrips(t, func() error {
+		trips := roundTrips(t, h.Counter, func() error {
 			err := c.op()
 			if !assert.ErrorIs(t, err, c.want, c.name) {
 				return nil

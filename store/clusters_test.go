@@ -16,7 +16,7 @@ func TestClusters(t *testing.T) {
 	h := newHarness(t)
 
 	var ares store.Cluster
-	n := h.Counter.roundTrips(t, func() (err error) {
+	n := roundTrips(t, h.Counter, func() (err error) {
 		ares, err = h.Store.CreateCluster(ctx, "ares")
 		return err
 	})
@@ -36,10 +36,10 @@ func TestClusters(t *testing.T) {
 	assert.Equal(t, "Cluster", ce.Table)
 
 	for _, name := range []string{"", "a\x00b", "\xff"} {
-		before := h.Counter.n.Load()
+		before := h.Counter.Count()
 		_, err = h.Store.CreateCluster(ctx, name)
 		assert.ErrorIs(t, err, store.ErrInvalid, "%q", name)
-		assert.Equal(t, before, h.Counter.n.Load(), "%q is refused before sending anything", name)
+		assert.Equal(t, before, h.Counter.Count(), "%q is refused before sending anything", name)
 	}
 
 	got, err := h.Store.GetCluster(ctx, athena.ID)

@@ -37,7 +37,7 @@ func TestReportTaskProgressGroupCommit(t *testing.T) {
 		applied bool
 		err     error
 	}
-	before := h.Counter.n.Load()
+	before := h.Counter.Count()
 	var wg sync.WaitGroup
 	report := func(number, simulated int32) *outcome {
 		o := &outcome{}
@@ -49,7 +49,7 @@ func TestReportTaskProgressGroupCommit(t *testing.T) {
 		return o
 	}
 	first := report(0, 10)
-	waitFor(t, func() bool { return h.Counter.n.Load() > before }) // the first report is at the server
+	waitFor(t, func() bool { return h.Counter.Count() > before }) // the first report is at the server
 	var group []*outcome
 	for number := int32(1); number <= 6; number++ {
 		group = append(group, report(number, 100+number))
@@ -64,7 +64,7 @@ func TestReportTaskProgressGroupCommit(t *testing.T) {
 
 	require.NoError(t, blocker.Commit(ctx))
 	wg.Wait()
-	assert.Equal(t, int64(3), h.Counter.n.Load()-before, "the first report, the group of eight, the later report of task 1")
+	assert.Equal(t, int64(3), h.Counter.Count()-before, "the first report, the group of eight, the later report of task 1")
 	require.NoError(t, first.err)
 	assert.True(t, first.applied)
 	for i, o := range group {
@@ -183,7 +183,7 @@ func TestReportTaskProgressGroupsUnderLoad(t *testing.T) {
 			assert.Equal(t, int32(reports-2), task.SimulatedPrimaries, "task %d: its last own report", task.Number)
 		}
 	}
-	assert.Less(t, h.Counter.n.Load(), int64(goroutines*reports), "reports were grouped")
+	assert.Less(t, h.Counter.Count(), int64(goroutines*reports), "reports were grouped")
 }
 
 // sessionWaitsForLock reports whether a session of the test's database waits for a lock.

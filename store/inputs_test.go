@@ -48,7 +48,7 @@ func testInputs(t *testing.T, set *fixtures.Set) {
 	require.NoError(t, err)
 
 	var got json.RawMessage
-	trips := env.Counter.roundTrips(t, func() error {
+	trips := roundTrips(t, env.Counter, func() error {
 		got, err = env.Store.GetInput(ctx, sim.ID, store.OwnedBy(alice))
 		return err
 	})
@@ -72,7 +72,7 @@ func testInputs(t *testing.T, set *fixtures.Set) {
 	assert.ErrorIs(t, err, store.ErrNotFound)
 
 	replacement := json.RawMessage(`{"input_type":"files","input_files":{"beam.dat":"x"},"number_of_all_primaries":5}`)
-	trips = env.Counter.roundTrips(t, func() error { return env.Store.SaveInput(ctx, sim.ID, replacement) })
+	trips = roundTrips(t, env.Counter, func() error { return env.Store.SaveInput(ctx, sim.ID, replacement) })
 	assert.Equal(t, 1, trips)
 	got, err = env.Store.GetInput(ctx, sim.ID)
 	require.NoError(t, err)
@@ -81,11 +81,11 @@ func testInputs(t *testing.T, set *fixtures.Set) {
 	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT count(*) FROM "Input" WHERE simulation_id = $1`, sim.ID).Scan(&rows))
 	assert.Equal(t, 1, rows, "the input is replaced, not added")
 
-	before := env.Counter.n.Load()
+	before := env.Counter.Count()
 	err = env.Store.SaveInput(ctx, sim.ID, json.RawMessage(`{"broken":`))
 	assert.ErrorIs(t, err, store.ErrInvalid)
 	assert.ErrorIs(t, err, compress.ErrInvalidJSON)
-	assert.Equal(t, before, env.Counter.n.Load(), "invalid input is not sent")
+	assert.Equal(t, before, env.Counter.Count(), "invalid input is not sent")
 	err = env.Store.SaveInput(ctx, 999999, replacement)
 	assert.ErrorIs(t, err, store.ErrNotFound)
 }

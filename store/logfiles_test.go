@@ -25,11 +25,11 @@ func TestLogfiles(t *testing.T) {
 	assert.Contains(t, err.Error(), "log files of simulation")
 
 	files := map[string]string{"shieldhit_0001.log": "run started\nö <&> done\n", "empty.log": ""}
-	trips := env.Counter.roundTrips(t, func() error { return env.Store.SaveLogfiles(ctx, sim.ID, files) })
+	trips := roundTrips(t, env.Counter, func() error { return env.Store.SaveLogfiles(ctx, sim.ID, files) })
 	assert.Equal(t, 1, trips)
 
 	var got map[string]string
-	trips = env.Counter.roundTrips(t, func() error {
+	trips = roundTrips(t, env.Counter, func() error {
 		got, err = env.Store.GetLogfiles(ctx, sim.ID, store.OwnedBy(alice))
 		return err
 	})
@@ -66,10 +66,10 @@ func TestLogfiles(t *testing.T) {
 		assert.ErrorIs(t, op(), store.ErrNotFound, name)
 	}
 
-	before := env.Counter.n.Load()
+	before := env.Counter.Count()
 	for _, bad := range []string{`[]`, `null`, `"text"`, `{"a":`, ``, `{} {}`} {
 		err := env.Store.SaveLogfilesJSON(ctx, sim.ID, json.RawMessage(bad))
 		assert.ErrorIs(t, err, store.ErrInvalid, bad)
 	}
-	assert.Equal(t, before, env.Counter.n.Load(), "invalid log files are not sent")
+	assert.Equal(t, before, env.Counter.Count(), "invalid log files are not sent")
 }

@@ -42,7 +42,7 @@ func TestListAllSimulations(t *testing.T) {
 	s, counter := operatorStore(t)
 
 	var none []store.Simulation
-	require.Equal(t, 1, counter.roundTrips(t, func() (err error) { none, err = s.ListAllSimulations(ctx, nil); return err }))
+	require.Equal(t, 1, roundTrips(t, counter, func() (err error) { none, err = s.ListAllSimulations(ctx, nil); return err }))
 	require.Empty(t, none)
 
 	alice, err := s.CreatePasswordUser(ctx, "alice", "pw-alice")
@@ -61,7 +61,7 @@ func TestListAllSimulations(t *testing.T) {
 	orphan := operatorSubmit(t, s, nil, 0)
 
 	var all []store.Simulation
-	require.Equal(t, 1, counter.roundTrips(t, func() (err error) { all, err = s.ListAllSimulations(ctx, nil); return err }))
+	require.Equal(t, 1, roundTrips(t, counter, func() (err error) { all, err = s.ListAllSimulations(ctx, nil); return err }))
 	require.Equal(t, []int32{orphan.ID, third.ID, second.ID, first.ID}, operatorSimIDs(all), "newest first")
 	require.NotNil(t, all[1].Batch, "variants are read")
 	require.Equal(t, cluster.ID, all[1].Batch.ClusterID)
@@ -94,10 +94,10 @@ func TestListTasksOfSimulations(t *testing.T) {
 	c := operatorSubmit(t, s, nil, 1)
 
 	var tasks []store.Task
-	require.Equal(t, 0, counter.roundTrips(t, func() (err error) { tasks, err = s.ListTasksOfSimulations(ctx, nil); return err }))
+	require.Equal(t, 0, roundTrips(t, counter, func() (err error) { tasks, err = s.ListTasksOfSimulations(ctx, nil); return err }))
 	require.Empty(t, tasks)
 
-	require.Equal(t, 1, counter.roundTrips(t, func() (err error) {
+	require.Equal(t, 1, roundTrips(t, counter, func() (err error) {
 		tasks, err = s.ListTasksOfSimulations(ctx, []int32{c.ID, a.ID, 999999})
 		return err
 	}))
@@ -118,7 +118,7 @@ func TestDeleteTaskOnlyThatSimulations(t *testing.T) {
 	a := operatorSubmit(t, s, nil, 2)
 	b := operatorSubmit(t, s, nil, 2)
 
-	require.Equal(t, 1, counter.roundTrips(t, func() error { return s.DeleteTask(ctx, a.ID, 1) }))
+	require.Equal(t, 1, roundTrips(t, counter, func() error { return s.DeleteTask(ctx, a.ID, 1) }))
 	_, err := s.GetTask(ctx, a.ID, 1)
 	require.ErrorIs(t, err, store.ErrNotFound)
 	_, err = s.GetTask(ctx, b.ID, 1)

@@ -27,7 +27,7 @@ func TestPipelineSubmitThenPending(t *testing.T) {
 	assert.ErrorIs(t, err, store.ErrNotSent)
 	assert.Zero(t, h.count(t, "Simulation"), "nothing is sent before Send")
 
-	assert.Equal(t, 1, h.Counter.roundTrips(t, func() error { return b.Send(ctx) }), "the batch is one round trip")
+	assert.Equal(t, 1, roundTrips(t, h.Counter, func() error { return b.Send(ctx) }), "the batch is one round trip")
 
 	sim, err := sub.Get()
 	require.NoError(t, err)
@@ -99,7 +99,7 @@ func TestPipelineRefusesInvalidValuesBeforeSending(t *testing.T) {
 	sub := b.SubmitDirect(directSubmission(nil, 1))
 	bad := b.UpdateSimulationByJobID(sub.JobID, store.SimulationUpdate{State: refTo(store.State("DONE"))})
 	var err error
-	assert.Zero(t, h.Counter.roundTrips(t, func() error { err = b.Send(ctx); return nil }))
+	assert.Zero(t, roundTrips(t, h.Counter, func() error { err = b.Send(ctx); return nil }))
 	require.ErrorIs(t, err, store.ErrInvalid)
 	assert.Contains(t, err.Error(), "operation 2 (UpdateSimulationByJobID)")
 	assert.ErrorIs(t, errOf(sub.Get()), store.ErrInvalid)
@@ -107,7 +107,7 @@ func TestPipelineRefusesInvalidValuesBeforeSending(t *testing.T) {
 	assert.Zero(t, h.count(t, "Simulation"))
 
 	empty := h.Store.NewPipeline()
-	assert.Zero(t, h.Counter.roundTrips(t, func() error { return empty.Send(ctx) }), "an empty batch sends nothing")
+	assert.Zero(t, roundTrips(t, h.Counter, func() error { return empty.Send(ctx) }), "an empty batch sends nothing")
 }
 
 // TestPipelineNotFoundDoesNotStopTheOthers checks that an update that finds no row reports ErrNotFound while
@@ -126,7 +126,7 @@ func TestPipelineNotFoundDoesNotStopTheOthers(t *testing.T) {
 		b.UpdateTaskProgress(sim.ID, 0, store.TaskUpdate{State: refTo(store.StateRunning), SimulatedPrimaries: refTo(int32(10))}),
 		b.UpdateTaskProgress(sim.ID, 1, store.TaskUpdate{State: refTo(store.StateCompleted)}),
 	}
-	assert.Equal(t, 1, h.Counter.roundTrips(t, func() error { return b.Send(ctx) }))
+	assert.Equal(t, 1, roundTrips(t, h.Counter, func() error { return b.Send(ctx) }))
 
 	_, err := unknown.Get()
 	assert.ErrorIs(t, err, store.ErrNotFound)
@@ -212,7 +212,7 @@ func TestUpdateSimulationByJobID(t *testing.T) {
 
 	var got store.Simulation
 	var applied bool
-	n := h.Counter.roundTrips(t, func() (err error) {
+	n := roundTrips(t, h.Counter, func() (err error) {
 		got, applied, err = h.Store.UpdateSimulationByJobID(ctx, sim.JobID, store.SimulationUpdate{
 			State: refTo(store.StateRunning), MergeID: refTo("merge-1"),
 		})

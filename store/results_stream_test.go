@@ -30,7 +30,7 @@ func TestWriteResults(t *testing.T) {
 			require.NoError(t, err)
 			var want, streamed bytes.Buffer
 			require.NoError(t, store.ResultsOf(got).WriteJSON(&want))
-			calls := env.Counter.roundTrips(t, func() error { return env.Store.WriteResults(ctx, &streamed, sim.JobID) })
+			calls := roundTrips(t, env.Counter, func() error { return env.Store.WriteResults(ctx, &streamed, sim.JobID) })
 			assert.Equal(t, 1, calls)
 			assert.Equal(t, want.String(), streamed.String())
 			assert.True(t, compress.Valid(streamed.Bytes()))

@@ -162,19 +162,19 @@ func testResultsRoundTrips(t *testing.T, set *fixtures.Set) {
 	}}}
 
 	smallSim := newResultsSimulation(t, env.Store, nil)
-	smallTrips := env.Counter.roundTrips(t, func() error {
+	smallTrips := roundTrips(t, env.Counter, func() error {
 		_, err := env.Store.SaveResults(ctx, smallSim.ID, small)
 		return err
 	})
 	fullSim := newResultsSimulation(t, env.Store, nil)
-	fullTrips := env.Counter.roundTrips(t, func() error {
+	fullTrips := roundTrips(t, env.Counter, func() error {
 		_, err := env.Store.SaveResultsJSON(ctx, fullSim.ID, payload)
 		return err
 	})
 	assert.Equal(t, 1, smallTrips, "SaveResults of 1 estimator and 1 page")
 	assert.Equal(t, smallTrips, fullTrips, "SaveResults must not depend on the number of estimators and pages")
 
-	readTrips := env.Counter.roundTrips(t, func() error {
+	readTrips := roundTrips(t, env.Counter, func() error {
 		got, err := env.Store.GetResults(ctx, fullSim.JobID)
 		if err == nil && len(got) != set.Estimators {
 			err = fmt.Errorf("got %d estimators", len(got))
@@ -193,7 +193,7 @@ func testResultsRoundTrips(t *testing.T, set *fixtures.Set) {
 		},
 		"ListPageInfo": func() error { _, err := env.Store.ListPageInfo(ctx, fullSim.JobID); return err },
 	} {
-		assert.Equal(t, 1, env.Counter.roundTrips(t, op), name)
+		assert.Equal(t, 1, roundTrips(t, env.Counter, op), name)
 	}
 }
 
@@ -373,10 +373,10 @@ func TestSaveResultsInvalid(t *testing.T) {
 			{Name: "e_", Metadata: json.RawMessage(`{nope}`), Pages: []json.RawMessage{good}}}},
 	}
 	for name, results := range typed {
-		trips := env.Counter.n.Load()
+		trips := env.Counter.Count()
 		_, err := env.Store.SaveResults(ctx, sim.ID, results)
 		require.ErrorIs(t, err, store.ErrInvalid, name)
-		assert.Equal(t, trips, env.Counter.n.Load(), "%s: nothing may be sent", name)
+		assert.Equal(t, trips, env.Counter.Count(), "%s: nothing may be sent", name)
 	}
 	_, err := env.Store.SaveResults(ctx, sim.ID, store.Results{}, store.EstimatorNames(map[string]string{"x": ""}))
 	require.NoError(t, err, "names of estimators not in the payload are not checked")
@@ -396,10 +396,10 @@ func TestSaveResultsInvalid(t *testing.T) {
 		"page not an object":  `{"estimators": [{"name": "e_", "metadata": {}, "pages": [3]}]}`,
 	}
 	for name, text := range raw {
-		trips := env.Counter.n.Load()
+		trips := env.Counter.Count()
 		_, err := env.Store.SaveResultsJSON(ctx, sim.ID, []byte(text))
 		require.ErrorIs(t, err, store.ErrInvalid, name)
-		assert.Equal(t, trips, env.Counter.n.Load(), "%s: nothing may be sent", name)
+		assert.Equal(t, trips, env.Counter.Count(), "%s: nothing may be sent", name)
 	}
 
 	var estimators int
@@ -537,7 +537,7 @@ func TestGetResultsScope(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, infos)
 
-	trips := env.Counter.n.Load()
+	trips := env.Counter.Count()
 	invalid := map[string]func() error{
 		"GetResults empty job":   func() error { _, err := env.Store.GetResults(ctx, ""); return err },
 		"GetEstimator no name":   func() error { _, err := env.Store.GetEstimator(ctx, sim.JobID, ""); return err },
@@ -550,7 +550,7 @@ func TestGetResultsScope(t *testing.T) {
 	for name, op := range invalid {
 		assert.ErrorIs(t, op(), store.ErrInvalid, name)
 	}
-	assert.Equal(t, trips, env.Counter.n.Load(), "invalid reads send nothing")
+	assert.Equal(t, trips, env.Counter.Count(), "invalid reads send nothing")
 }
 
 func TestGetEstimatorAndPages(t *testing.T) {
@@ -615,7 +615,7 @@ func testGetEstimatorAndPages(t *testing.T, set *fixtures.Set) {
 	assert.Equal(t, fixturePeak["metadata"], decodeJSONValue(t, some.Metadata))
 	assert.Equal(t, []int32{1, 6}, pageNumbers(some.Pages))
 	assert.Equal(t, fixturePeak["pages"].([]any)[6], decodeJSONValue(t, some.Pages[1].Data))
-	calls := env.Counter.roundTrips(t, func() error {
+	calls := roundTrips(t, env.Counter, func() error {
 		_, err := env.Store.GetEstimatorPages(ctx, sim.JobID, peakFile, []int32{0})
 		return err
 	})

@@ -58,7 +58,7 @@ func TestListSimulations(t *testing.T) {
 	}
 
 	var page store.SimulationPage
-	n := h.Counter.roundTrips(t, func() (err error) {
+	n := roundTrips(t, h.Counter, func() (err error) {
 		page, err = h.Store.ListSimulations(ctx, store.SimulationQuery{UserID: alice.ID})
 		return err
 	})
@@ -98,7 +98,7 @@ func TestListSimulations(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, int64(4), page.Total)
 
-	n = h.Counter.roundTrips(t, func() (err error) {
+	n = roundTrips(t, h.Counter, func() (err error) {
 		page, err = h.Store.ListSimulations(ctx, store.SimulationQuery{UserID: alice.ID, Page: 5})
 		return err
 	})
@@ -130,9 +130,9 @@ func TestListSimulationsRefusesBadQueries(t *testing.T) {
 		"unknown sort key":   {OrderBy: store.SimulationOrder(7)},
 		"unknown state":      {States: []store.State{"DONE"}},
 	} {
-		before := h.Counter.n.Load()
+		before := h.Counter.Count()
 		_, err := h.Store.ListSimulations(ctx, q)
 		assert.ErrorIs(t, err, store.ErrInvalid, name)
-		assert.Equal(t, before, h.Counter.n.Load(), "%s: refused before sending anything", name)
+		assert.Equal(t, before, h.Counter.Count(), "%s: refused before sending anything", name)
 	}
 }

@@ -22,7 +22,7 @@ func TestUpdateSimulation(t *testing.T) {
 
 	var got store.Simulation
 	var applied bool
-	n := h.Counter.roundTrips(t, func() (err error) {
+	n := roundTrips(t, h.Counter, func() (err error) {
 		got, applied, err = h.Store.UpdateSimulation(ctx, sim.ID, store.SimulationUpdate{State: refTo(store.StatePending), MergeID: refTo("merge-7")})
 		return err
 	})
@@ -63,10 +63,10 @@ func TestUpdateSimulation(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, normalize(got), normalize(read))
 
-	before := h.Counter.n.Load()
+	before := h.Counter.Count()
 	_, _, err = h.Store.UpdateSimulation(ctx, sim.ID, store.SimulationUpdate{State: refTo(store.State("DONE"))})
 	assert.ErrorIs(t, err, store.ErrInvalid)
-	assert.Equal(t, before, h.Counter.n.Load(), "an unknown state is refused before sending anything")
+	assert.Equal(t, before, h.Counter.Count(), "an unknown state is refused before sending anything")
 	_, _, err = h.Store.UpdateSimulation(ctx, 999999, store.SimulationUpdate{State: refTo(store.StateRunning)})
 	assert.ErrorIs(t, err, store.ErrNotFound)
 }
@@ -114,7 +114,7 @@ func TestCancelSimulation(t *testing.T) {
 	cancelAt := clock.Advance(time.Hour).Truncate(time.Microsecond)
 
 	var c store.Cancellation
-	n := h.Counter.roundTrips(t, func() (err error) {
+	n := roundTrips(t, h.Counter, func() (err error) {
 		c, err = h.Store.CancelSimulation(ctx, sim.ID)
 		return err
 	})
@@ -171,9 +171,9 @@ func TestDeleteSimulation(t *testing.T) {
 	_, err = h.Store.GetSimulation(ctx, running.ID)
 	require.NoError(t, err, "the refused delete removed nothing")
 
-	n := h.Counter.roundTrips(t, func() error { return h.Store.DeleteSimulation(ctx, done.ID) })
+	n := roundTrips(t, h.Counter, func() error { return h.Store.DeleteSimulation(ctx, done.ID) })
 	assert.Equal(t, 1, n)
-	n = h.Counter.roundTrips(t, func() error { return h.Store.DeleteSimulation(ctx, running.ID, store.Force()) })
+	n = roundTrips(t, h.Counter, func() error { return h.Store.DeleteSimulation(ctx, running.ID, store.Force()) })
 	assert.Equal(t, 1, n)
 	for _, table := range []string{"Simulation", "CelerySimulation", "BatchSimulation", "Task", "CeleryTask", "BatchTask",
 		"Input", "Logfiles", "Estimator", "Page"} {

@@ -92,7 +92,7 @@ func TestSubmitDirect(t *testing.T) {
 	input := json.RawMessage(`{"input_type":"EDITOR","input_json":{"beam":{"energy":150}},"number_of_all_primaries":3000,"input_files":{"beam.dat":"x"}}`)
 
 	var sim store.Simulation
-	n := h.Counter.roundTrips(t, func() (err error) {
+	n := roundTrips(t, h.Counter, func() (err error) {
 		sim, err = h.Store.SubmitDirect(ctx, store.DirectSubmission{
 			Submission: store.Submission{UserID: &user.ID, Title: "proton beam", InputType: store.InputEditor,
 				SimType: store.SimShieldhit, Input: input},
@@ -156,7 +156,7 @@ func TestSubmitBatch(t *testing.T) {
 	require.NoError(t, err)
 	dir, array := "/net/jobs/1", int32(77)
 	var sim store.Simulation
-	n := h.Counter.roundTrips(t, func() (err error) {
+	n := roundTrips(t, h.Counter, func() (err error) {
 		sim, err = h.Store.SubmitBatch(ctx, store.BatchSubmission{
 			Submission: store.Submission{Title: "on ares", InputType: store.InputFiles, SimType: store.SimTopas,
 				State: store.StatePending, Input: json.RawMessage(`{"input_type":"FILES"}`)},
@@ -199,12 +199,12 @@ func TestSubmitHundredTasksInOneRoundTrip(t *testing.T) {
 		batch[i] = store.BatchTaskParams{RequestedPrimaries: int32(i)}
 	}
 	sub := store.Submission{Title: "big", InputType: store.InputEditor, SimType: store.SimDummy, Input: json.RawMessage(`{}`)}
-	n := h.Counter.roundTrips(t, func() error {
+	n := roundTrips(t, h.Counter, func() error {
 		_, err := h.Store.SubmitDirect(ctx, store.DirectSubmission{Submission: sub, Tasks: direct})
 		return err
 	})
 	assert.Equal(t, 1, n, "direct submit with 100 tasks")
-	n = h.Counter.roundTrips(t, func() error {
+	n = roundTrips(t, h.Counter, func() error {
 		_, err := h.Store.SubmitBatch(ctx, store.BatchSubmission{Submission: sub, ClusterID: cluster.ID, Tasks: batch})
 		return err
 	})
@@ -289,10 +289,10 @@ func TestSubmitRefusesBadInput(t *testing.T) {
 	cases["negative primaries"] = store.DirectSubmission{Submission: good, Tasks: []store.DirectTaskParams{{RequestedPrimaries: -1}}}
 	cases["too many tasks"] = store.DirectSubmission{Submission: good, Tasks: make([]store.DirectTaskParams, store.MaxTasks+1)}
 	for name, sub := range cases {
-		before := h.Counter.n.Load()
+		before := h.Counter.Count()
 		_, err := h.Store.SubmitDirect(ctx, sub)
 		assert.ErrorIs(t, err, store.ErrInvalid, name)
-		assert.Equal(t, before, h.Counter.n.Load(), "%s: refused before sending anything", name)
+		assert.Equal(t, before, h.Counter.Count(), "%s: refused before sending anything", name)
 	}
 	_, err := h.Store.SubmitBatch(ctx, store.BatchSubmission{Submission: good, Tasks: []store.BatchTaskParams{{RequestedPrimaries: -5}}})
 	assert.ErrorIs(t, err, store.ErrInvalid)
@@ -315,7 +315,7 @@ func TestGetSimulationOwnerScope(t *testing.T) {
 
 	for _, sim := range []store.Simulation{direct, batch} {
 		var got store.Simulation
-		n := h.Counter.roundTrips(t, func() (err error) {
+		n := roundTrips(t, h.Counter, func() (err error) {
 			got, err = h.Store.GetSimulation(ctx, sim.ID, store.OwnedBy(alice.ID))
 			return err
 		})
@@ -438,10 +438,10 @@ func TestSubmitWithJobID(t *testing.T) {
 		"20240611-101500-3f0c2d5e8a1b-4c7d-9e2f-0a1b2c3d4e5f-DIRECT", "20240611-101500-3f0c2d5e-8a1b-4c7d-9e2f-0a1b2c3d4e5fBATCH",
 		"20240611-101500-3f0c2d5e-8a1b-4c7d-9e2f-0a1b2c3d4e5fDIRECT\x00",
 	} {
-		trips := h.Counter.n.Load()
+		trips := h.Counter.Count()
 		_, err := h.Store.SubmitDirect(ctx, direct(bad))
 		assert.ErrorIs(t, err, store.ErrInvalid, "%q", bad)
-		assert.Equal(t, trips, h.Counter.n.Load(), "%q refused before sending", bad)
+		assert.Equal(t, trips, h.Counter.Count(), "%q refused before sending", bad)
 	}
 	assert.Equal(t, simulations+1, h.count(t, "Simulation"), "nothing else written")
 }

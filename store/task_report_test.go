@@ -37,7 +37,7 @@ func TestReportTaskProgressMatchesUpdate(t *testing.T) {
 	for _, step := range steps {
 		clock.Advance(time.Second)
 		var applied bool
-		n := h.Counter.roundTrips(t, func() (err error) {
+		n := roundTrips(t, h.Counter, func() (err error) {
 			applied, err = h.Store.ReportTaskProgress(ctx, sim.ID, 0, step.update)
 			return err
 		})
@@ -91,10 +91,10 @@ func TestReportTaskProgressCeleryIDAndErrors(t *testing.T) {
 		"negative estimate":  {EstimatedTime: refTo(int32(-1))},
 		"NUL in a celery id": {CeleryID: refTo("a\x00")},
 	} {
-		before := h.Counter.n.Load()
+		before := h.Counter.Count()
 		_, err := h.Store.ReportTaskProgress(ctx, sim.ID, 0, u)
 		assert.ErrorIs(t, err, store.ErrInvalid, name)
-		assert.Equal(t, before, h.Counter.n.Load(), "%s: refused before sending anything", name)
+		assert.Equal(t, before, h.Counter.Count(), "%s: refused before sending anything", name)
 	}
 }
 

@@ -24,7 +24,7 @@ func TestGetAndListTasks(t *testing.T) {
 	require.NoError(t, err)
 
 	var task store.Task
-	n := h.Counter.roundTrips(t, func() (err error) {
+	n := roundTrips(t, h.Counter, func() (err error) {
 		task, err = h.Store.GetTask(ctx, sim.ID, 2)
 		return err
 	})
@@ -74,7 +74,7 @@ func TestUpdateTaskProgressRules(t *testing.T) {
 		t.Helper()
 		var task store.Task
 		var applied bool
-		n := h.Counter.roundTrips(t, func() (err error) {
+		n := roundTrips(t, h.Counter, func() (err error) {
 			task, applied, err = h.Store.UpdateTaskProgress(ctx, sim.ID, 0, u)
 			return err
 		})
@@ -177,10 +177,10 @@ func TestUpdateTaskProgressRefusesBadInput(t *testing.T) {
 		"negative estimate":    {EstimatedTime: refTo(int32(-1))},
 		"NUL in the celery id": {CeleryID: refTo("a\x00")},
 	} {
-		before := h.Counter.n.Load()
+		before := h.Counter.Count()
 		_, _, err := h.Store.UpdateTaskProgress(ctx, sim.ID, 0, u)
 		assert.ErrorIs(t, err, store.ErrInvalid, name)
-		assert.Equal(t, before, h.Counter.n.Load(), "%s: refused before sending anything", name)
+		assert.Equal(t, before, h.Counter.Count(), "%s: refused before sending anything", name)
 	}
 	_, _, err := h.Store.UpdateTaskProgress(ctx, sim.ID, 1, store.TaskUpdate{State: refTo(store.StateRunning)})
 	assert.ErrorIs(t, err, store.ErrNotFound)
@@ -240,7 +240,7 @@ func TestSimulationStateFromTasks(t *testing.T) {
 	derived := func(sim store.Simulation) store.State {
 		t.Helper()
 		var st store.State
-		n := h.Counter.roundTrips(t, func() (err error) {
+		n := roundTrips(t, h.Counter, func() (err error) {
 			st, err = h.Store.SimulationStateFromTasks(ctx, sim.ID)
 			return err
 		})

@@ -25,7 +25,7 @@ func TestCreatePasswordUser(t *testing.T) {
 	h := newHarness(t)
 
 	var user store.User
-	n := h.Counter.roundTrips(t, func() (err error) {
+	n := roundTrips(t, h.Counter, func() (err error) {
 		user, err = h.Store.CreatePasswordUser(ctx, "alice", "s3cret")
 		return err
 	})
@@ -70,10 +70,10 @@ func TestCreatePasswordUserRefusesBadInput(t *testing.T) {
 		{"invalid UTF-8 password", "bob", "\xff\xfe"},
 	}
 	for _, c := range cases {
-		n := h.Counter.n.Load()
+		n := h.Counter.Count()
 		_, err := h.Store.CreatePasswordUser(ctx, c.username, c.password)
 		assert.ErrorIs(t, err, store.ErrInvalid, c.name)
-		assert.Equal(t, n, h.Counter.n.Load(), "%s: refused before sending anything", c.name)
+		assert.Equal(t, n, h.Counter.Count(), "%s: refused before sending anything", c.name)
 	}
 	assert.Equal(t, 0, h.count(t, "User"))
 }
@@ -236,7 +236,7 @@ func TestAuthenticateUpgradesOldHashes(t *testing.T) {
 	assert.Equal(t, "pbkdf2:sha256:1000", unchanged.Password.Method(), "a failed login upgrades nothing")
 
 	var user store.User
-	n := h.Counter.roundTrips(t, func() (err error) {
+	n := roundTrips(t, h.Counter, func() (err error) {
 		user, err = h.Store.Authenticate(ctx, "olduser", "old secret")
 		return err
 	})
@@ -246,7 +246,7 @@ func TestAuthenticateUpgradesOldHashes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, passhash.DefaultMethod, after.Password.Method(), "the upgraded hash is stored")
 
-	n = h.Counter.roundTrips(t, func() error {
+	n = roundTrips(t, h.Counter, func() error {
 		_, err := h.Store.Authenticate(ctx, "olduser", "old secret")
 		return err
 	})
@@ -295,7 +295,7 @@ func TestUpsertSSOUser(t *testing.T) {
 
 	var user store.User
 	var created bool
-	n := h.Counter.roundTrips(t, func() (err error) {
+	n := roundTrips(t, h.Counter, func() (err error) {
 		user, created, err = h.Store.UpsertSSOUser(ctx, "carol", &cert, &key)
 		return err
 	})
@@ -340,7 +340,7 @@ func TestGetAndListUsers(t *testing.T) {
 	require.NoError(t, err)
 
 	var got store.User
-	n := h.Counter.roundTrips(t, func() (err error) {
+	n := roundTrips(t, h.Counter, func() (err error) {
 		got, err = h.Store.GetUser(ctx, bob.ID)
 		return err
 	})

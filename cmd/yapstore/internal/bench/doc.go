@@ -10,7 +10,7 @@
 // (CREATE DATABASE … TEMPLATE), so each starts on a freshly migrated database as BENCHMARKS.md asks. The
 // starting rows a workload needs (simulations to update, to ingest into, to read, to list) are written
 // untimed through a separate store; then the workload's operations are timed on the implementation under
-// test, whose connections report to a RoundTripCounter; then what they left in the database is checked
+// test, whose connections report to a roundtrip.Counter; then what they left in the database is checked
 // (W4's first read value by value against the results file, by CheckResults). Every database is dropped at
 // the end, also when the run fails or is interrupted.
 //

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/yapstore/yapstore/internal/fixtures"
+	"github.com/yapstore/yapstore/internal/roundtrip"
 	"github.com/yapstore/yapstore/store"
 )
 
@@ -32,7 +33,7 @@ type Measurement struct {
 
 // runWorkload sets up the run's database for w, times w's operations on impl, checks what they left, and
 // returns the figures. counter must be the tracer impl's connections report to.
-func runWorkload(ctx context.Context, w WorkloadID, env runEnv, impl Impl, counter *RoundTripCounter) (Measurement, error) {
+func runWorkload(ctx context.Context, w WorkloadID, env runEnv, impl Impl, counter *roundtrip.Counter) (Measurement, error) {
 	m := Measurement{Impl: impl.Name(), Result: Result{Workload: w, Clients: 1}}
 	var err error
 	switch w {
@@ -59,7 +60,7 @@ func runWorkload(ctx context.Context, w WorkloadID, env runEnv, impl Impl, count
 }
 
 // timeOps runs ops, timing it and counting the statements it sends, into r.
-func timeOps(counter *RoundTripCounter, r *Result, ops int, fn func() error) error {
+func timeOps(counter *roundtrip.Counter, r *Result, ops int, fn func() error) error {
 	before := counter.Count()
 	start := time.Now()
 	err := fn()
@@ -70,7 +71,7 @@ func timeOps(counter *RoundTripCounter, r *Result, ops int, fn func() error) err
 }
 
 // runSubmit is W1: SubmitOps simulations with TasksPerSimulation tasks each and the editor input, then PENDING.
-func runSubmit(ctx context.Context, env runEnv, impl Impl, counter *RoundTripCounter, m *Measurement) error {
+func runSubmit(ctx context.Context, env runEnv, impl Impl, counter *roundtrip.Counter, m *Measurement) error {
 	ops, tasks := env.sizes.SubmitOps, env.sizes.TasksPerSimulation
 	err := timeOps(counter, &m.Result, ops, func() error {
 		for range ops {
@@ -99,7 +100,7 @@ func runSubmit(ctx context.Context, env runEnv, impl Impl, counter *RoundTripCou
 
 // runProgress is W2: ProgressRounds updates of every task of the progress simulations, the simulations
 // shared out among the clients (each client owns whole simulations), each update committed on its own.
-func runProgress(ctx context.Context, env runEnv, impl Impl, counter *RoundTripCounter, m *Measurement) error {
+func runProgress(ctx context.Context, env runEnv, impl Impl, counter *roundtrip.Counter, m *Measurement) error {
 	sims := max(env.sizes.ProgressSimulations, env.clients)
 	tasks := env.sizes.TasksPerSimulation
 	ids := make([]int32, sims)
@@ -160,7 +161,7 @@ func runProgress(ctx context.Context, env runEnv, impl Impl, counter *RoundTripC
 
 // runIngest is W3: the results file into IngestSimulations new simulations, then Reingests more times into
 // the first of them (the overwrite path).
-func runIngest(ctx context.Context, env runEnv, impl Impl, counter *RoundTripCounter, m *Measurement) error {
+func runIngest(ctx context.Context, env runEnv, impl Impl, counter *roundtrip.Counter, m *Measurement) error {
 	n := env.sizes.IngestSimulations
 	ids := make([]int32, n)
 	for i := range ids {
@@ -207,7 +208,7 @@ func runIngest(ctx context.Context, env runEnv, impl Impl, counter *RoundTripCou
 
 // runRead is W4: ReadOps reads of one simulation's results by job id; the first is checked against the
 // results file value by value.
-func runRead(ctx context.Context, env runEnv, impl Impl, counter *RoundTripCounter, m *Measurement) error {
+func runRead(ctx context.Context, env runEnv, impl Impl, counter *roundtrip.Counter, m *Measurement) error {
 	sim, err := submitForSetup(ctx, env, 1, store.StateRunning)
 	if err != nil {
 		return err
@@ -248,7 +249,7 @@ func runRead(ctx context.Context, env runEnv, impl Impl, counter *RoundTripCount
 }
 
 // runList is W5: pages 1 to ListPages of the user's COMPLETED and FAILED simulations, 6 a page, newest first.
-func runList(ctx context.Context, env runEnv, impl Impl, counter *RoundTripCounter, m *Measurement) error {
+func runList(ctx context.Context, env runEnv, impl Impl, counter *roundtrip.Counter, m *Measurement) error {
 	owned := env.sizes.ListSimulations
 	if _, err := env.setup.Pool().Exec(ctx, listSetupSQL, env.userID, owned, time.Now()); err != nil {
 		return fmt.Errorf("setup: simulations to list: %w", err)

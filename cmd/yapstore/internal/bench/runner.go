@@ -15,6 +15,7 @@ import (
 
 	"github.com/yapstore/yapstore/internal/dburl"
 	"github.com/yapstore/yapstore/internal/fixtures"
+	"github.com/yapstore/yapstore/internal/roundtrip"
 	"github.com/yapstore/yapstore/store"
 )
 
@@ -309,7 +310,7 @@ func (r *runner) measure(ctx context.Context, w WorkloadID, clients int, open Op
 		return m, err
 	}
 	defer setup.Close()
-	counter := &RoundTripCounter{}
+	counter := &roundtrip.Counter{}
 	impl, err := open(ctx, url, int32(clients), counter)
 	if err != nil {
 		return m, err

@@ -15,6 +15,7 @@ import (
 
 	"github.com/yapstore/yapstore/internal/fixtures"
 	"github.com/yapstore/yapstore/internal/fixtures/fixturestest"
+	"github.com/yapstore/yapstore/internal/roundtrip"
 	"github.com/yapstore/yapstore/storetest"
 )
 
@@ -68,7 +69,7 @@ func workloadRun(t *testing.T, set *fixtures.Set, w WorkloadID, clients int, ope
 	db := storetest.New(t)
 	userID, err := prepareDatabase(ctx, db.URL)
 	require.NoError(t, err)
-	counter := &RoundTripCounter{}
+	counter := &roundtrip.Counter{}
 	impl, err := open(ctx, db.URL, int32(clients), counter)
 	require.NoError(t, err)
 	t.Cleanup(impl.Close)
