@@ -24,8 +24,8 @@ const defaultBenchRepeat = 5
 func benchCommand() *cli.Command {
 	var (
 		only, clients, dir, size, pgbench string
-		compare, noFsync                  bool
-		repeat                            *int32
+		compare, noFsync, pooler          bool
+		repeat, poolSize                  *int32
 	)
 	return &cli.Command{
 		Name:     "bench",
@@ -57,7 +57,11 @@ payload; W2's also names the server's fsync and synchronous_commit settings, on 
 depends most.
 
 Each workload is measured --repeat times (default 5), the implementations taking turns, and the lines
-report the run of median throughput; the progress lines list every run.`,
+report the run of median throughput; the progress lines list every run.
+
+--pooler starts PgBouncer (transaction pooling, --pool-size server connections) in front of the server and
+runs yapstore and the floor through it, as a platform behind a pooler runs: W2 at --clients 64,256 shows
+what the pooler costs and saves. The server's own update rate is still measured directly.`,
 		Flags: func(fs *cli.FlagSet) {
 			fs.StringVar(&only, "only", "W1,...", "run only these workloads (comma-separated, e.g. W2,W4)")
 			fs.StringVar(&clients, "clients", "N,...", "W2's client counts (default 1,8)")
@@ -67,6 +71,8 @@ report the run of median throughput; the progress lines list every run.`,
 			fs.StringVar(&size, "size", "X", "scale the generated results file by X (default 1: about 2.5 MB; 4: about 10 MB)")
 			fs.StringVar(&pgbench, "pgbench", "PATH", `pgbench for the server's update rate ("none": a Go loop; default: found on this machine)`)
 			fs.BoolVar(&noFsync, "no-fsync", "start the throwaway server without durability (fsync, synchronous_commit off), as tests do")
+			fs.BoolVar(&pooler, "pooler", "run yapstore and the floor through a PgBouncer in transaction pooling mode, started in front of the server")
+			fs.OptionalInt32Var(&poolSize, "pool-size", "N", "with --pooler: PgBouncer's server connections per database (default 16)")
 		},
 		Examples: []string{
 			"yapstore bench --compare",
@@ -111,7 +117,24 @@ report the run of median throughput; the progress lines list every run.`,
 			}
 			fmt.Fprintf(env.Stderr, "bench: server %s (from %s), payloads %s (results file %d bytes)\n",
 				dburl.Redact(serverURL), source, describePayloads(payloads), len(payloads.Results))
+			var through func(string) string
+			if pooler {
+				size := 16
+				if poolSize != nil {
+					size = int(*poolSize)
+				}
+				b, err := pgserver.StartPgBouncer(ctx, serverURL, pgserver.PgBouncerOptions{PoolSize: size, Logf: env.Debugf})
+				if err != nil {
+					return err
+				}
+				defer func() { _ = b.Stop(context.WithoutCancel(ctx)) }()
+				fmt.Fprintf(env.Stderr, "bench: through PgBouncer (transaction pooling, %d server connections) on port %d\n", size, b.Port())
+				// The floor prepares its statements as pgx does by default, which a transaction pooler cannot
+				// keep; describe-caching is what the Store itself picks when it finds a pooler.
+				through = func(database string) string { return b.URL(database) + "&default_query_exec_mode=cache_describe" }
+			}
 			_, err = bench.Run(ctx, bench.Config{
+				Through:   through,
 				ServerURL: serverURL,
 				Payloads:  payloads,
 				Workloads: workloads,

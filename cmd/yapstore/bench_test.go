@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/yapstore/yapstore/internal/fixtures"
 	"github.com/yapstore/yapstore/internal/fixtures/fixturestest"
+	"github.com/yapstore/yapstore/pgserver"
 	"github.com/yapstore/yapstore/storetest"
 )
 
@@ -69,4 +71,29 @@ func TestBenchPayloadFlags(t *testing.T) {
 	r = yapDB(t, unreachableURL, "bench", "--only", "W3", "--fixtures", t.TempDir())
 	requireFailure(t, r, 1, "payloads not found")
 	require.NotContains(t, r.stderr, "Unreachable-Secret-77")
+}
+
+// TestBenchThroughPooler runs W2 with --pooler: yapstore and the floor (which prepares statements unless told
+// otherwise) both work through PgBouncer in transaction pooling mode, with more clients than server
+// connections. Without a pgbouncer binary the test is skipped, saying so, unless YAPSTORE_REQUIRE_PGBOUNCER
+// is set (.ci/run sets it).
+func TestBenchThroughPooler(t *testing.T) {
+	t.Parallel()
+	db := storetest.New(t)
+	r := yapDB(t, db.URL, "bench", "--only", "W2", "--clients", "4", "--repeat", "1", "--compare", "--pgbench", "none",
+		"--pooler", "--pool-size", "2")
+	if strings.Contains(r.stderr, pgserver.ErrNoPgBouncer.Error()) && os.Getenv("YAPSTORE_REQUIRE_PGBOUNCER") == "" {
+		t.Skipf("%s; .ci/run installs it and sets YAPSTORE_REQUIRE_PGBOUNCER so that this test cannot be skipped there",
+			strings.TrimSpace(r.stderr))
+	}
+	require.Equal(t, 0, r.code, "exit code; stderr:\n%s", r.stderr)
+	require.Contains(t, r.stderr, "bench: through PgBouncer (transaction pooling, 2 server connections)")
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	require.Len(t, lines, 2, "stdout:\n%s", r.stdout)
+	var line, comparison map[string]any
+	require.NoError(t, json.Unmarshal([]byte(lines[0]), &line))
+	require.NoError(t, json.Unmarshal([]byte(lines[1]), &comparison))
+	require.Equal(t, "W2", line["workload"])
+	require.EqualValues(t, 4, line["clients"])
+	require.Positive(t, comparison["ratio_to_floor"])
 }

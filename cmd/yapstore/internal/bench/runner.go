@@ -51,6 +51,11 @@ type Config struct {
 	// "none" means the Go loop.
 	Pgbench string
 
+	// Through, when set, returns the URL the measured implementations connect to a scratch database with,
+	// instead of the server's: a connection pooler's in front of it, say. The scratch databases are still
+	// made and prepared directly on the server, and the server's own update rate (Compare) is measured there.
+	Through func(database string) string
+
 	// Store and Floor open the implementations; nil means OpenStore and OpenFloor. Tests replace them.
 	Store, Floor Opener
 
@@ -311,7 +316,11 @@ func (r *runner) measure(ctx context.Context, w WorkloadID, clients int, open Op
 	}
 	defer setup.Close()
 	counter := &roundtrip.Counter{}
-	impl, err := open(ctx, url, int32(clients), counter)
+	implURL := url
+	if r.cfg.Through != nil {
+		implURL = r.cfg.Through(name)
+	}
+	impl, err := open(ctx, implURL, int32(clients), counter)
 	if err != nil {
 		return m, err
 	}
