@@ -109,14 +109,14 @@ func startCluster(ctx context.Context, binDir string, durable bool, logf func(st
 		if err != nil {
 			return nil, err
 		}
-		url := fmt.Sprintf("postgres://postgres:%s@127.0.0.1:%d/postgres?sslmode=disable", password, port)
+		url := localURL(password, port)
 		err = waitReady(ctx, url, proc.exited)
 		if err == nil && fromCache {
 			// The cached copy's password is shared by every cluster made from it: give this one its own.
 			fresh, rerr := randomHex(16)
 			if err = errors.Join(rerr, setPassword(ctx, url, fresh)); err == nil {
 				password = fresh
-				url = fmt.Sprintf("postgres://postgres:%s@127.0.0.1:%d/postgres?sslmode=disable", password, port)
+				url = localURL(password, port)
 			}
 		}
 		if err == nil {
@@ -246,6 +246,11 @@ func ownedTempDir(parent, pattern string, runAs *account) (string, error) {
 		return "", err
 	}
 	return dir, nil
+}
+
+// localURL is the URL of a local cluster's superuser on its maintenance database.
+func localURL(password string, port int) string {
+	return fmt.Sprintf("postgres://postgres:%s@127.0.0.1:%d/postgres?sslmode=disable", password, port)
 }
 
 // freePort returns a loopback TCP port that was free a moment ago.

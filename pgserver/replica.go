@@ -56,7 +56,7 @@ func StartReplica(ctx context.Context, primary *Server) (_ *Server, err error) {
 	if err != nil {
 		return nil, err
 	}
-	url := fmt.Sprintf("postgres://postgres:%s@127.0.0.1:%d/postgres?sslmode=disable", p.password, port)
+	url := localURL(p.password, port)
 	if err := waitReady(ctx, url, proc.exited); err != nil {
 		_ = proc.shutdown(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("%w; replica log:\n%s", err, readTail(filepath.Join(dir, "postgres.log"), 2000))

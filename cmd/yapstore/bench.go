@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 
 	"github.com/yapstore/yapstore/cmd/yapstore/internal/bench"
@@ -131,7 +132,16 @@ what the pooler costs and saves. The server's own update rate is still measured 
 				fmt.Fprintf(env.Stderr, "bench: through PgBouncer (transaction pooling, %d server connections) on port %d\n", size, b.Port())
 				// The floor prepares its statements as pgx does by default, which a transaction pooler cannot
 				// keep; describe-caching is what the Store itself picks when it finds a pooler.
-				through = func(database string) string { return b.URL(database) + "&default_query_exec_mode=cache_describe" }
+				through = func(database string) string {
+					u, err := url.Parse(b.URL(database))
+					if err != nil {
+						return b.URL(database) // a URL pgserver made; Open reports it if it does not parse
+					}
+					q := u.Query()
+					q.Set("default_query_exec_mode", "cache_describe")
+					u.RawQuery = q.Encode()
+					return u.String()
+				}
 			}
 			_, err = bench.Run(ctx, bench.Config{
 				Through:   through,

@@ -31,11 +31,7 @@ func testBenchW5Compare(t *testing.T, set *fixtures.Set) {
 	}
 	r := yapDB(t, db.URL, args...)
 	require.Equal(t, 0, r.code, "exit code; stderr:\n%s", r.stderr)
-	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
-	require.Len(t, lines, 2, "stdout:\n%s", r.stdout)
-	var line, comparison map[string]any
-	require.NoError(t, json.Unmarshal([]byte(lines[0]), &line))
-	require.NoError(t, json.Unmarshal([]byte(lines[1]), &comparison))
+	line, comparison := oneWorkloadLines(t, r)
 	require.Equal(t, "W5", line["workload"])
 	require.EqualValues(t, 50, line["ops"])
 	require.EqualValues(t, 1, line["round_trips_per_op"])
@@ -88,12 +84,19 @@ func TestBenchThroughPooler(t *testing.T) {
 	}
 	require.Equal(t, 0, r.code, "exit code; stderr:\n%s", r.stderr)
 	require.Contains(t, r.stderr, "bench: through PgBouncer (transaction pooling, 2 server connections)")
-	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
-	require.Len(t, lines, 2, "stdout:\n%s", r.stdout)
-	var line, comparison map[string]any
-	require.NoError(t, json.Unmarshal([]byte(lines[0]), &line))
-	require.NoError(t, json.Unmarshal([]byte(lines[1]), &comparison))
+	line, comparison := oneWorkloadLines(t, r)
 	require.Equal(t, "W2", line["workload"])
 	require.EqualValues(t, 4, line["clients"])
 	require.Positive(t, comparison["ratio_to_floor"])
+}
+
+// oneWorkloadLines decodes the output of a bench run of one workload with --compare: its line and the
+// comparison line after it, and nothing else.
+func oneWorkloadLines(t *testing.T, r result) (line, comparison map[string]any) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	require.Len(t, lines, 2, "stdout:\n%s", r.stdout)
+	require.NoError(t, json.Unmarshal([]byte(lines[0]), &line))
+	require.NoError(t, json.Unmarshal([]byte(lines[1]), &comparison))
+	return line, comparison
 }
