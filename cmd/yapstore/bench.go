@@ -24,9 +24,9 @@ const defaultBenchRepeat = 5
 
 func benchCommand() *cli.Command {
 	var (
-		only, clients, dir, size, pgbench string
-		compare, noFsync, pooler          bool
-		repeat, poolSize                  *int32
+		only, clients, dir, size, pgbench, replicaURL string
+		compare, noFsync, pooler, replica             bool
+		repeat, poolSize, replicaWriters              *int32
 	)
 	return &cli.Command{
 		Name:     "bench",
@@ -62,7 +62,13 @@ report the run of median throughput; the progress lines list every run.
 
 --pooler starts PgBouncer (transaction pooling, --pool-size server connections) in front of the server and
 runs yapstore and the floor through it, as a platform behind a pooler runs: W2 at --clients 64,256 shows
-what the pooler costs and saves. The server's own update rate is still measured directly.`,
+what the pooler costs and saves. The server's own update rate is still measured directly.
+
+--replica starts the throwaway server from the local PostgreSQL binaries with a streaming replica of it
+(pg_basebackup), and --replica-url names a replica of a configured server (its database is replaced by each
+scratch database's name). W4 and W5 then read from the replica, yapstore through store.WithReplicas and the
+floor connected to it directly, while --replica-writers clients (default 8) send W2's progress updates to
+the primary; their lines add the share of the reads the replica served and the primary's write rate.`,
 		Flags: func(fs *cli.FlagSet) {
 			fs.StringVar(&only, "only", "W1,...", "run only these workloads (comma-separated, e.g. W2,W4)")
 			fs.StringVar(&clients, "clients", "N,...", "W2's client counts (default 1,8)")
@@ -74,11 +80,15 @@ what the pooler costs and saves. The server's own update rate is still measured 
 			fs.BoolVar(&noFsync, "no-fsync", "start the throwaway server without durability (fsync, synchronous_commit off), as tests do")
 			fs.BoolVar(&pooler, "pooler", "run yapstore and the floor through a PgBouncer in transaction pooling mode, started in front of the server")
 			fs.OptionalInt32Var(&poolSize, "pool-size", "N", "with --pooler: PgBouncer's server connections per database (default 16)")
+			fs.BoolVar(&replica, "replica", "start a streaming replica of the throwaway server; W4 and W5 read from it while W2 writes on the primary")
+			fs.StringVar(&replicaURL, "replica-url", "URL", "a streaming replica of the configured server for W4 and W5 to read from (as --replica)")
+			fs.OptionalInt32Var(&replicaWriters, "replica-writers", "N", "with a replica: the clients writing on the primary meanwhile (default 8)")
 		},
 		Examples: []string{
 			"yapstore bench --compare",
 			"yapstore bench --only W2 --clients 8 --compare",
 			"yapstore bench --only W3,W4 --size 4",
+			"yapstore bench --only W4,W5 --replica --compare",
 			"DATABASE_URL=postgres://postgres@localhost:5432/postgres yapstore bench > bench.jsonl",
 		},
 		Run: func(ctx context.Context, env *cli.Env) error {
@@ -101,20 +111,58 @@ what the pooler costs and saves. The server's own update rate is still measured 
 			if dbErr == nil && noFsync {
 				return cli.Usagef("--no-fsync: applies to the throwaway server only, not to %s", source)
 			}
+			if dbErr == nil && replica {
+				return cli.Usagef("--replica: starts a replica of the throwaway server only; name a replica of %s with --replica-url", source)
+			}
+			if replica && replicaURL != "" {
+				return cli.Usagef("--replica-url: names a replica of a configured server, which --replica starts itself")
+			}
+			writers := 0
+			if replicaWriters != nil {
+				if !replica && replicaURL == "" {
+					return cli.Usagef("--replica-writers: applies with --replica or --replica-url")
+				}
+				if *replicaWriters < 1 || *replicaWriters > bench.MaxClients {
+					return cli.Usagef("--replica-writers: %d is outside 1..%d", *replicaWriters, bench.MaxClients)
+				}
+				writers = int(*replicaWriters)
+			}
 			payloads, err := benchPayloads(dir, size)
 			if err != nil {
 				return err
 			}
 			switch {
 			case errors.Is(dbErr, cli.ErrNoDatabase):
-				url, stop, err := benchServer(ctx, env, !noFsync)
+				srv, stop, err := benchServer(ctx, env, !noFsync, replica)
 				if err != nil {
 					return err
 				}
 				defer stop()
-				serverURL, source = url, "a throwaway server"
+				serverURL, source = srv.URL(), "a throwaway server"
+				if replica {
+					rep, err := pgserver.StartReplica(ctx, srv)
+					if err != nil {
+						return fmt.Errorf("start a replica of the throwaway server: %w", err)
+					}
+					defer func() { _ = rep.Stop(context.WithoutCancel(ctx)) }()
+					replicaURL = rep.URL()
+					fmt.Fprintf(env.Stderr, "bench: a streaming replica of it: %s\n", rep.Source())
+				}
 			case dbErr != nil:
 				return dbErr
+			}
+			var onReplica func(string) string
+			if replicaURL != "" {
+				if err := dburl.Check(replicaURL); err != nil {
+					return cli.Usagef("--replica-url: %v", err)
+				}
+				onReplica = func(database string) string {
+					u, err := pgserver.WithDatabase(replicaURL, database)
+					if err != nil {
+						return replicaURL // checked above; the run reports a URL it cannot use
+					}
+					return u
+				}
 			}
 			fmt.Fprintf(env.Stderr, "bench: server %s (from %s), payloads %s (results file %d bytes)\n",
 				dburl.Redact(serverURL), source, describePayloads(payloads), len(payloads.Results))
@@ -144,16 +192,18 @@ what the pooler costs and saves. The server's own update rate is still measured 
 				}
 			}
 			_, err = bench.Run(ctx, bench.Config{
-				Through:   through,
-				ServerURL: serverURL,
-				Payloads:  payloads,
-				Workloads: workloads,
-				Clients:   counts,
-				Compare:   compare,
-				Repeat:    runs,
-				Pgbench:   pgbench,
-				Out:       env.Stdout,
-				Progress:  env.Stderr,
+				Through:        through,
+				Replica:        onReplica,
+				ReplicaWriters: writers,
+				ServerURL:      serverURL,
+				Payloads:       payloads,
+				Workloads:      workloads,
+				Clients:        counts,
+				Compare:        compare,
+				Repeat:         runs,
+				Pgbench:        pgbench,
+				Out:            env.Stdout,
+				Progress:       env.Stderr,
 			})
 			return err
 		},
@@ -190,22 +240,22 @@ func describePayloads(set *fixtures.Set) string {
 }
 
 // benchServer starts a throwaway PostgreSQL server for a bench run, durable (pgserver.Options.Durable) or
-// not, and returns its URL and the function that stops it.
-func benchServer(ctx context.Context, env *cli.Env, durable bool) (string, func(), error) {
+// not, and from the local binaries when it is to have a replica, and returns it with the function that stops
+// it.
+func benchServer(ctx context.Context, env *cli.Env, durable, local bool) (*pgserver.Server, func(), error) {
 	opts := pgserver.EnvOptions("DATABASE_URL")
 	opts.URL = ""
 	opts.Logf = env.Debugf
 	opts.Durable = durable
+	if local {
+		opts.Kinds = []pgserver.Kind{pgserver.KindLocal}
+	}
 	kind := "a durable"
 	if !durable {
 		kind = "an fsync-off"
 	}
 	fmt.Fprintf(env.Stderr, "bench: no database configured: starting %s throwaway PostgreSQL server\n", kind)
-	srv, stop, err := startServer(ctx, env, opts)
-	if err != nil {
-		return "", nil, err
-	}
-	return srv.URL(), stop, nil
+	return startServer(ctx, env, opts)
 }
 
 // trimBenchPrefix returns err's message without the package's "bench: invalid configuration: " prefix.

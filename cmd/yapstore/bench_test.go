@@ -78,16 +78,65 @@ func TestBenchThroughPooler(t *testing.T) {
 	db := storetest.New(t)
 	r := yapDB(t, db.URL, "bench", "--only", "W2", "--clients", "4", "--repeat", "1", "--compare", "--pgbench", "none",
 		"--pooler", "--pool-size", "2")
-	if strings.Contains(r.stderr, pgserver.ErrNoPgBouncer.Error()) && os.Getenv("YAPSTORE_REQUIRE_PGBOUNCER") == "" {
-		t.Skipf("%s; .ci/run installs it and sets YAPSTORE_REQUIRE_PGBOUNCER so that this test cannot be skipped there",
-			strings.TrimSpace(r.stderr))
-	}
+	skipWithout(t, r, pgserver.ErrNoPgBouncer, "YAPSTORE_REQUIRE_PGBOUNCER")
 	require.Equal(t, 0, r.code, "exit code; stderr:\n%s", r.stderr)
 	require.Contains(t, r.stderr, "bench: through PgBouncer (transaction pooling, 2 server connections)")
 	line, comparison := oneWorkloadLines(t, r)
 	require.Equal(t, "W2", line["workload"])
 	require.EqualValues(t, 4, line["clients"])
 	require.Positive(t, comparison["ratio_to_floor"])
+}
+
+// TestBenchOnReplica runs W4 and W5 with --replica: bench starts a local primary and a streaming replica of
+// it, the reads of both implementations go to the replica while two writers update tasks on the primary, and
+// the lines say so. Without local server binaries the test is skipped, saying so, unless
+// YAPSTORE_REQUIRE_REPLICA is set (.ci/run sets it).
+func TestBenchOnReplica(t *testing.T) {
+	t.Parallel()
+	r := yap(t, "bench", "--only", "W4,W5", "--replica", "--replica-writers", "2", "--repeat", "1", "--compare",
+		"--no-fsync", "--size", "0.1")
+	skipWithout(t, r, pgserver.ErrNoServer, "YAPSTORE_REQUIRE_REPLICA")
+	require.Equal(t, 0, r.code, "exit code; stderr:\n%s", r.stderr)
+	require.Contains(t, r.stderr, "bench: a streaming replica of it: streaming replica of port")
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	require.Len(t, lines, 4, "stdout:\n%s", r.stdout)
+	for i, w := range []string{"W4", "W5"} {
+		var line, comparison map[string]any
+		require.NoError(t, json.Unmarshal([]byte(lines[2*i]), &line))
+		require.NoError(t, json.Unmarshal([]byte(lines[2*i+1]), &comparison))
+		require.Equal(t, w, line["workload"])
+		require.EqualValues(t, 1, line["round_trips_per_op"], "%s: the replica's health checks are no operation's", w)
+		require.Greater(t, line["replica_share"], 0.5, "%s: the reads went to the replica", w)
+		require.Positive(t, line["primary_writes_per_s"], "%s: the writers wrote on the primary meanwhile", w)
+		require.Positive(t, comparison["ratio_to_floor"])
+	}
+	require.Contains(t, r.stderr, "on the replica while the primary took")
+}
+
+// TestBenchReplicaFlags: --replica starts a replica of the throwaway server only, --replica-url is for a
+// configured one, and --replica-writers needs one of them.
+func TestBenchReplicaFlags(t *testing.T) {
+	t.Parallel()
+	r := yapDB(t, unreachableURL, "bench", "--only", "W4", "--replica")
+	requireFailure(t, r, 2, "--replica: starts a replica of the throwaway server only")
+	r = yap(t, "bench", "--only", "W4", "--replica", "--replica-url", "postgres://replica.invalid/db")
+	requireFailure(t, r, 2, "--replica-url: names a replica of a configured server")
+	r = yapDB(t, unreachableURL, "bench", "--only", "W4", "--replica-writers", "4")
+	requireFailure(t, r, 2, "--replica-writers: applies with --replica or --replica-url")
+	r = yapDB(t, unreachableURL, "bench", "--only", "W4", "--replica-url", "postgres://replica.invalid/db", "--replica-writers", "0")
+	requireFailure(t, r, 2, "--replica-writers: 0 is outside 1..256")
+	require.NotContains(t, r.stderr, "Unreachable-Secret-77")
+}
+
+// skipWithout skips the test, saying why, when the run failed for want of a program this machine lacks
+// (its error is missing) and the variable require is unset; .ci/run installs the programs and sets it, so
+// that the test cannot be skipped there.
+func skipWithout(t *testing.T, r result, missing error, require string) {
+	t.Helper()
+	if strings.Contains(r.stderr, missing.Error()) && os.Getenv(require) == "" {
+		t.Skipf("%s; .ci/run installs what it needs and sets %s so that this test cannot be skipped there",
+			strings.TrimSpace(r.stderr), require)
+	}
 }
 
 // oneWorkloadLines decodes the output of a bench run of one workload with --compare: its line and the

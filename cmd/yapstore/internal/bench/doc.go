@@ -20,6 +20,13 @@
 // pgbench any Go client pays on the machine). Repeat measures everything several times, taking turns, and
 // reports the median run. W3 and W4 also measure the peak heap of one more operation (MeasurePeakHeap).
 //
+// # Behind a pooler, and on a replica
+//
+// Config.Through sends the implementations' connections through a pooler in front of the server (the
+// command's --pooler starts PgBouncer). Config.Replica sends W4's and W5's reads to a streaming replica
+// (Target.ReplicaURL: yapstore through store.WithReplicas, the floor connected to it) while
+// Config.ReplicaWriters clients report task progress on the primary; their lines then carry ReplicaFigures.
+//
 // # The implementations
 //
 //   - OpenStore: yapstore's store package, called as a service calls it, on a pool sized for the clients.

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -20,9 +21,11 @@ type floorImpl struct {
 	codec compress.Codec
 }
 
-// OpenFloor is the Opener of the floor: a bare pgxpool of conns connections on url with tracer installed.
-func OpenFloor(ctx context.Context, url string, conns int32, tracer pgx.QueryTracer) (Impl, error) {
-	cfg, err := pgxpool.ParseConfig(url)
+// OpenFloor is the Opener of the floor: a bare pgxpool of conns connections with tracer installed, on the
+// target's replica when it names one (a hand-written layer pointed at a replica for its reads), else on its
+// database.
+func OpenFloor(ctx context.Context, target Target, conns int32, tracer pgx.QueryTracer) (Impl, error) {
+	cfg, err := pgxpool.ParseConfig(cmp.Or(target.ReplicaURL, target.URL))
 	if err != nil {
 		return nil, fmt.Errorf("floor: parse url: %w", err)
 	}

@@ -43,9 +43,19 @@ type Impl interface {
 	Close()
 }
 
-// Opener opens an implementation on the database at url, with a pool of conns connections whose statements
-// go through tracer (nil: none). It returns an error when the database cannot be reached.
-type Opener func(ctx context.Context, url string, conns int32, tracer pgx.QueryTracer) (Impl, error)
+// Opener opens an implementation on the database at target, with a pool of conns connections whose
+// statements go through tracer (nil: none). It returns an error when the database cannot be reached.
+type Opener func(ctx context.Context, target Target, conns int32, tracer pgx.QueryTracer) (Impl, error)
+
+// Target is where an implementation connects: the database, and for the read workloads of a run with
+// Config.Replica, a streaming replica of it that the reads go to.
+type Target struct {
+	// URL names the database on the primary (or through a pooler in front of it).
+	URL string
+	// ReplicaURL names the same database on a streaming replica, or is "". Only W4 and W5, which only read,
+	// are opened with one.
+	ReplicaURL string
+}
 
 // Submission is W1's input: the owner, the input JSON text and one celery id per task.
 type Submission struct {

@@ -14,14 +14,18 @@ import (
 // storeImpl runs the workloads through yapstore's store package, the way a service would call it.
 type storeImpl struct{ s *store.Store }
 
-// OpenStore is the Opener of yapstore itself: a store.Store opened on url with a pool of conns connections
-// (what a service with conns concurrent workers configures) and tracer installed.
-func OpenStore(ctx context.Context, url string, conns int32, tracer pgx.QueryTracer) (Impl, error) {
+// OpenStore is the Opener of yapstore itself: a store.Store opened on the target's database with a pool of
+// conns connections (what a service with conns concurrent workers configures) and tracer installed, and
+// with the target's replica (store.WithReplicas) when it names one.
+func OpenStore(ctx context.Context, target Target, conns int32, tracer pgx.QueryTracer) (Impl, error) {
 	opts := []store.Option{store.WithMaxConns(conns)}
 	if tracer != nil {
 		opts = append(opts, store.WithTracer(tracer))
 	}
-	s, err := store.Open(ctx, url, opts...)
+	if target.ReplicaURL != "" {
+		opts = append(opts, store.WithReplicas(target.ReplicaURL))
+	}
+	s, err := store.Open(ctx, target.URL, opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -24,6 +24,9 @@ type Result struct {
 	PayloadBytes int64
 	// P50 and P99 are the median and 99th percentile of one operation's latency, for W2 (0 elsewhere).
 	P50, P99 time.Duration
+	// Replica holds, for W4 and W5 run with Config.Replica, the share of the reads the replica served and
+	// the write rate on the primary meanwhile; nil otherwise.
+	Replica *ReplicaFigures
 }
 
 // Seconds returns the elapsed time in seconds.
@@ -57,7 +60,8 @@ func (r Result) MBPerSecond() float64 {
 //
 //	{"workload":"W2","clients":8,"ops":8000,"seconds":3.13,"ops_per_s":2555.9,"round_trips_per_op":1.0,"mb_per_s":null,"p50_ms":2.871,"p99_ms":9.402}
 //
-// Figures that do not apply (or cannot be computed) are null.
+// Figures that do not apply (or cannot be computed) are null. A run that read from a replica adds two keys at
+// the end, "replica_share" and "primary_writes_per_s".
 func (r Result) Line() []byte {
 	var b bytes.Buffer
 	b.WriteString(`{"workload":`)
@@ -78,6 +82,12 @@ func (r Result) Line() []byte {
 	b.WriteString(latencyMillis(r.P50))
 	b.WriteString(`,"p99_ms":`)
 	b.WriteString(latencyMillis(r.P99))
+	if r.Replica != nil {
+		b.WriteString(`,"replica_share":`)
+		b.WriteString(jsonNumber(r.Replica.Share, 3))
+		b.WriteString(`,"primary_writes_per_s":`)
+		b.WriteString(jsonNumber(r.Replica.PrimaryWritesPerS, 1))
+	}
 	b.WriteString("}")
 	return b.Bytes()
 }

@@ -20,8 +20,9 @@ type runEnv struct {
 	userID   int32        // the user "bench"
 	payloads *fixtures.Set
 	sizes    Sizes
-	clients  int  // W2's client count; 1 for the others
-	memory   bool // measure peak heap with one more operation after the timed ones (W3, W4)
+	clients  int         // W2's client count; 1 for the others
+	memory   bool        // measure peak heap with one more operation after the timed ones (W3, W4)
+	replica  *replicaRun // W4 and W5 read from a replica while writers load the primary; nil: no replica
 }
 
 // Measurement is one implementation's figures for one workload (and client count).
@@ -217,7 +218,11 @@ func runRead(ctx context.Context, env runEnv, impl Impl, counter *roundtrip.Coun
 		return fmt.Errorf("setup: save results: %w", err)
 	}
 	var first []EstimatorValues
-	err = timeOps(counter, &m.Result, env.sizes.ReadOps, func() error {
+	read := func() error {
+		_, err := impl.ReadResults(ctx, sim.JobID)
+		return err
+	}
+	err = env.timeReads(ctx, counter, m, env.sizes.ReadOps, read, func() error {
 		for op := range env.sizes.ReadOps {
 			got, err := impl.ReadResults(ctx, sim.JobID)
 			if err != nil {
@@ -236,10 +241,7 @@ func runRead(ctx context.Context, env runEnv, impl Impl, counter *roundtrip.Coun
 		return err
 	}
 	if env.memory {
-		heap, err := MeasurePeakHeap(func() error {
-			_, err := impl.ReadResults(ctx, sim.JobID)
-			return err
-		})
+		heap, err := MeasurePeakHeap(read)
 		if err != nil {
 			return err
 		}
@@ -256,7 +258,11 @@ func runList(ctx context.Context, env runEnv, impl Impl, counter *roundtrip.Coun
 	}
 	matching := (owned+3)/4 + (owned+2)/4 // the COMPLETED ones (i%4 == 0) and the FAILED ones (i%4 == 1)
 	pages := env.sizes.ListPages
-	return timeOps(counter, &m.Result, pages, func() error {
+	read := func() error {
+		_, err := impl.ListSimulations(ctx, ListQuery{UserID: env.userID, Page: 1})
+		return err
+	}
+	return env.timeReads(ctx, counter, m, pages, read, func() error {
 		for p := 1; p <= pages; p++ {
 			got, err := impl.ListSimulations(ctx, ListQuery{UserID: env.userID, Page: p})
 			if err != nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/yapstore/yapstore/internal/dburl"
@@ -55,6 +56,17 @@ type Config struct {
 	// instead of the server's: a connection pooler's in front of it, say. The scratch databases are still
 	// made and prepared directly on the server, and the server's own update rate (Compare) is measured there.
 	Through func(database string) string
+
+	// Replica, when set, returns the URL of a scratch database on a streaming replica of the server: W4 and
+	// W5 then read from it (yapstore through store.WithReplicas, the floor connected to it directly) while
+	// ReplicaWriters clients send W2's progress updates to the primary, as a platform's workers report while
+	// its users read. Run waits for the replica to replay each run's setup before timing, and the lines of
+	// W4 and W5 add the share of the reads the replica served and the primary's write rate.
+	Replica func(database string) string
+
+	// ReplicaWriters is the number of clients writing on the primary while W4 and W5 read from the replica;
+	// 0 means DefaultReplicaWriters.
+	ReplicaWriters int
 
 	// Store and Floor open the implementations; nil means OpenStore and OpenFloor. Tests replace them.
 	Store, Floor Opener
@@ -143,6 +155,9 @@ func (cfg Config) withDefaults() (Config, error) {
 		if n < 1 || n > MaxClients {
 			return cfg, fmt.Errorf("%w: client count %d is outside 1..%d", ErrConfig, n, MaxClients)
 		}
+	}
+	if cfg.ReplicaWriters < 0 || cfg.ReplicaWriters > MaxClients {
+		return cfg, fmt.Errorf("%w: replica writer count %d is outside 0..%d", ErrConfig, cfg.ReplicaWriters, MaxClients)
 	}
 	if cfg.Repeat < 0 {
 		return cfg, fmt.Errorf("%w: repeat %d is negative", ErrConfig, cfg.Repeat)
@@ -316,11 +331,24 @@ func (r *runner) measure(ctx context.Context, w WorkloadID, clients int, open Op
 	}
 	defer setup.Close()
 	counter := &roundtrip.Counter{}
-	implURL := url
+	var tracer pgx.QueryTracer = counter
+	target := Target{URL: url}
 	if r.cfg.Through != nil {
-		implURL = r.cfg.Through(name)
+		target.URL = r.cfg.Through(name)
 	}
-	impl, err := open(ctx, implURL, int32(clients), counter)
+	var replica *replicaRun
+	if r.cfg.Replica != nil && (w == W4 || w == W5) {
+		replica = &replicaRun{url: r.cfg.Replica(name), primary: url, onReplica: &roundtrip.Counter{},
+			writers: cmp.Or(r.cfg.ReplicaWriters, DefaultReplicaWriters)}
+		target.ReplicaURL = replica.url
+		if tracer, err = newSplitTracer(counter, replica.onReplica, replica.url); err != nil {
+			return m, err
+		}
+		if err := waitReplayed(ctx, replica.url, 0); err != nil { // the new database, before connecting to it
+			return m, err
+		}
+	}
+	impl, err := open(ctx, target, int32(clients), tracer)
 	if err != nil {
 		return m, err
 	}
@@ -330,7 +358,7 @@ func (r *runner) measure(ctx context.Context, w WorkloadID, clients int, open Op
 	}
 	env := runEnv{
 		setup: setup, userID: r.scratch.userID, payloads: r.cfg.Payloads, sizes: r.cfg.Sizes, clients: clients,
-		memory: w == W3 || w == W4,
+		memory: w == W3 || w == W4, replica: replica,
 	}
 	return runWorkload(ctx, w, env, impl, counter)
 }
@@ -384,6 +412,10 @@ func describe(m Measurement) string {
 	if m.Heap != nil {
 		text += fmt.Sprintf(", peak heap +%.1f MB (%.2f × payload)", float64(m.Heap.Growth())/1e6,
 			float64(m.Heap.Growth())/float64(res.PayloadBytes))
+	}
+	if rep := res.Replica; rep != nil {
+		text += fmt.Sprintf(", %.0f%% on the replica while the primary took %.1f writes/s", 100*rep.Share,
+			rep.PrimaryWritesPerS)
 	}
 	return text
 }

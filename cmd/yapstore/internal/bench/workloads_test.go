@@ -70,7 +70,7 @@ func workloadRun(t *testing.T, set *fixtures.Set, w WorkloadID, clients int, ope
 	userID, err := prepareDatabase(ctx, db.URL)
 	require.NoError(t, err)
 	counter := &roundtrip.Counter{}
-	impl, err := open(ctx, db.URL, int32(clients), counter)
+	impl, err := open(ctx, Target{URL: db.URL}, int32(clients), counter)
 	require.NoError(t, err)
 	t.Cleanup(impl.Close)
 	require.NoError(t, warm(ctx, impl, clients))
@@ -176,8 +176,8 @@ func (c *corruptingImpl) ReadResults(ctx context.Context, jobID string) ([]Estim
 // fixture by one digit of one value: the run fails with ErrCheck naming the value.
 func TestW4ChecksTheFirstReadAgainstTheFixture(t *testing.T) {
 	t.Parallel()
-	corrupting := func(ctx context.Context, url string, conns int32, tracer pgx.QueryTracer) (Impl, error) {
-		impl, err := OpenStore(ctx, url, conns, tracer)
+	corrupting := func(ctx context.Context, target Target, conns int32, tracer pgx.QueryTracer) (Impl, error) {
+		impl, err := OpenStore(ctx, target, conns, tracer)
 		return &corruptingImpl{Impl: impl}, err
 	}
 	_, err := workloadRun(t, fixtures.Generate(fixtures.Options{}), W4, 1, corrupting)
@@ -188,8 +188,8 @@ func TestW4ChecksTheFirstReadAgainstTheFixture(t *testing.T) {
 // TestW2RefusesAnUnappliedUpdate runs W2 with an implementation that applies nothing: the run fails.
 func TestW2RefusesAnUnappliedUpdate(t *testing.T) {
 	t.Parallel()
-	ignoring := func(ctx context.Context, url string, conns int32, tracer pgx.QueryTracer) (Impl, error) {
-		impl, err := OpenFloor(ctx, url, conns, tracer)
+	ignoring := func(ctx context.Context, target Target, conns int32, tracer pgx.QueryTracer) (Impl, error) {
+		impl, err := OpenFloor(ctx, target, conns, tracer)
 		return &ignoringImpl{Impl: impl}, err
 	}
 	_, err := workloadRun(t, fixtures.Generate(fixtures.Options{}), W2, 2, ignoring)
