@@ -154,10 +154,11 @@ func TestServerInterruptionsAreTyped(t *testing.T) {
 }
 
 // sessionPool returns a pool of its own on the test's database whose sessions start with settings (run-time
-// parameters such as application_name or statement_timeout), closed when the test ends.
+// parameters such as application_name or statement_timeout), closed when the test ends. It connects to the
+// server itself: a transaction pooler carries no such session settings.
 func (e *harness) sessionPool(t *testing.T, settings map[string]string) *pgxpool.Pool {
 	t.Helper()
-	config, err := pgxpool.ParseConfig(e.URL)
+	config, err := pgxpool.ParseConfig(e.DirectURL)
 	require.NoError(t, err)
 	for name, value := range settings {
 		config.ConnConfig.RuntimeParams[name] = value

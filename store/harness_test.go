@@ -13,10 +13,11 @@ import (
 
 // harness is a test database (from storetest) with a Store on it that counts its statements.
 type harness struct {
-	URL     string
-	Pool    *pgxpool.Pool // a separate pool, for checks the Store's API does not offer
-	Store   *store.Store
-	Counter *statementCounter
+	URL       string
+	DirectURL string        // the database on the server itself, without storetest.PoolerEnv's pooler
+	Pool      *pgxpool.Pool // a separate pool, for checks the Store's API does not offer
+	Store     *store.Store
+	Counter   *statementCounter
 }
 
 // newHarness gives the test a fresh migrated database and a Store over it.
@@ -27,7 +28,7 @@ func newHarness(t testing.TB, opts ...store.Option) *harness {
 	s, err := store.Open(context.Background(), db.URL, append([]store.Option{store.WithTracer(counter)}, opts...)...)
 	require.NoError(t, err)
 	t.Cleanup(s.Close)
-	return &harness{URL: db.URL, Pool: db.Pool, Store: s, Counter: counter}
+	return &harness{URL: db.URL, DirectURL: db.DirectURL, Pool: db.Pool, Store: s, Counter: counter}
 }
 
 // count returns the number of rows of table (a quoted identifier) in the test database.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -145,4 +146,30 @@ func TestThroughPgBouncer(t *testing.T) {
 	_, err = migrate.Apply(ctx, url)
 	require.ErrorIs(t, err, migrate.ErrPooler)
 	assert.True(t, strings.Contains(err.Error(), "URL of the PostgreSQL server itself"), err.Error())
+}
+
+// TestHarnessPooler checks the pass of this package's tests that .ci/run makes with storetest.PoolerEnv set
+// to "pgbouncer", where every test reaches its database through PgBouncer in transaction pooling mode: the
+// test's URL then leads to the pooler, which Open, given the plain URL a service would have, finds and says
+// so, and DirectURL to the server. Without the variable both URLs are the server's and Open finds no pooler.
+func TestHarnessPooler(t *testing.T) {
+	t.Parallel()
+	db := storetest.New(t)
+	plain, err := url.Parse(db.URL)
+	require.NoError(t, err)
+	q := plain.Query()
+	q.Del("default_query_exec_mode") // what storetest adds for the tests' own pgx pools
+	plain.RawQuery = q.Encode()
+	logger, logs := newLogBuffer()
+	s, err := store.Open(context.Background(), plain.String(), store.WithLogger(logger))
+	require.NoError(t, err)
+	s.Close()
+	const found = "the database is reached through a connection pooler"
+	if os.Getenv(storetest.PoolerEnv) == "" {
+		assert.Equal(t, db.DirectURL, db.URL)
+		assert.NotContains(t, logs.String(), found)
+		return
+	}
+	assert.NotEqual(t, db.DirectURL, db.URL)
+	assert.Contains(t, logs.String(), found)
 }

@@ -44,9 +44,10 @@ func TestOpenChecksTheSchema(t *testing.T) {
 
 	t.Run("empty", func(t *testing.T) {
 		t.Parallel()
-		url := storetest.NewEmpty(t).URL
+		db := storetest.NewEmpty(t)
+		url := db.URL
 		refused(t, url, store.SchemaEmpty, "yapstore migrate up")
-		_, err := migrate.Apply(ctx, url)
+		_, err := migrate.Apply(ctx, db.DirectURL) // migrations take the server's own URL
 		require.NoError(t, err)
 		s, err := store.Open(ctx, url)
 		require.NoError(t, err, "migrate.Apply brought it to the head")
@@ -65,8 +66,9 @@ func TestOpenChecksTheSchema(t *testing.T) {
 
 	t.Run("behind", func(t *testing.T) {
 		t.Parallel()
-		url := storetest.NewEmpty(t).URL
-		m, err := migrate.Open(ctx, url)
+		db := storetest.NewEmpty(t)
+		url := db.URL
+		m, err := migrate.Open(ctx, db.DirectURL) // migrations take the server's own URL
 		require.NoError(t, err)
 		defer m.Close()
 		_, err = m.Up(ctx, migrate.UpTo(versions[0]))

@@ -23,6 +23,12 @@
 // falling back). The server is stopped by Main when the tests end; TEST_DATABASE_URL's server is never
 // touched beyond the databases storetest creates.
 //
+// YAPSTORE_TEST_POOLER=pgbouncer puts Debian's PgBouncer, in transaction pooling mode, between the tests and
+// the server: every DB's URL, Pool and Store then reach the database through it (with pgx describing
+// statements instead of preparing them, as store.Open does behind a pooler), while DB.DirectURL still names
+// the database on the server, for migrations and session settings. .ci/run runs the store's tests once
+// more that way.
+//
 // # Template and clones
 //
 // On that server storetest keeps one template database per version of the embedded migrations, named

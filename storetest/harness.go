@@ -25,6 +25,12 @@ import (
 // storetest uses that server and starts nothing.
 const URLEnv = "TEST_DATABASE_URL"
 
+// PoolerEnv is the environment variable that puts a connection pooler between the tests and their
+// databases: "pgbouncer" starts Debian's PgBouncer in transaction pooling mode in front of the server, and
+// every DB's URL, Pool and Store then go through it, as a service behind a pooler connects (see the package
+// documentation). Unset or empty: the tests connect to the server directly.
+const PoolerEnv = "YAPSTORE_TEST_POOLER"
+
 const (
 	// setupTimeout bounds finding or starting the server and building the template.
 	setupTimeout = 5 * time.Minute
@@ -50,10 +56,11 @@ type harness struct {
 	err  error // why setUp failed; every New then fails with it
 
 	server    *pgserver.Server
-	admin     *pgxpool.Pool    // on the server's maintenance database, for CREATE and DROP DATABASE
-	databases *serverdb.Server // creates and drops databases through admin
-	tag       string           // the migrations hash, shortened for identifiers
-	template  string           // the template database's name
+	admin     *pgxpool.Pool       // on the server's maintenance database, for CREATE and DROP DATABASE
+	databases *serverdb.Server    // creates and drops databases through admin
+	tag       string              // the migrations hash, shortened for identifiers
+	template  string              // the template database's name
+	bouncer   *pgserver.PgBouncer // with PoolerEnv: the pooler every DB connects through; nil: none
 
 	mainActive atomic.Bool // Main runs this process's tests, and will stop the server at the end
 }
@@ -100,6 +107,17 @@ func (h *harness) setUp(logf func(format string, args ...any)) (err error) {
 	if h.databases, err = serverdb.Open(ctx, h.admin); err != nil {
 		return fmt.Errorf("connect to the server: %w", err)
 	}
+	switch pooler := os.Getenv(PoolerEnv); pooler {
+	case "":
+	case "pgbouncer":
+		if h.bouncer, err = pgserver.StartPgBouncer(ctx, h.server.URL(), pgserver.PgBouncerOptions{
+			PoolSize: bouncerPoolSize, Logf: logf}); err != nil {
+			return fmt.Errorf("%s=%s: %w", PoolerEnv, pooler, err)
+		}
+		logf("storetest: every database through PgBouncer (transaction pooling) on port %d", h.bouncer.Port())
+	default:
+		return fmt.Errorf("%s=%q: the one pooler storetest starts is \"pgbouncer\"", PoolerEnv, pooler)
+	}
 	if dropped, err := h.sweep(ctx, time.Now()); err != nil || len(dropped) > 0 {
 		logf("storetest: swept stale databases %v (errors: %v)", dropped, err)
 	}
@@ -115,17 +133,26 @@ func (h *harness) setUp(logf func(format string, args ...any)) (err error) {
 	return nil
 }
 
-// shutdown closes the admin pool and stops the server, if setUp got that far.
+// bouncerPoolSize is the server connections PgBouncer keeps per database under PoolerEnv: fewer than a
+// test's clients, so that they share them as a service's do, and enough for a test whose sessions wait on
+// each other's locks.
+const bouncerPoolSize = 6
+
+// shutdown closes the admin pool and stops the pooler and the server, if setUp got that far.
 func (h *harness) shutdown() error {
 	if h.admin != nil {
 		h.admin.Close()
 	}
-	if h.server == nil {
-		return nil
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
-	return h.server.Stop(ctx)
+	var errs []error
+	if h.bouncer != nil {
+		errs = append(errs, h.bouncer.Stop(ctx))
+	}
+	if h.server != nil {
+		errs = append(errs, h.server.Stop(ctx))
+	}
+	return errors.Join(errs...)
 }
 
 // Main runs the package's tests and then stops the server storetest started for them. Call it from

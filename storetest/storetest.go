@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -19,6 +20,10 @@ type DB struct {
 	// URL connects to the database with the server's credentials (a superuser, unless TEST_DATABASE_URL
 	// names another role).
 	URL string
+	// DirectURL connects to the database on the server itself. It equals URL unless PoolerEnv puts a pooler
+	// between the tests and the server: then it is for what a transaction pooler does not carry, such as
+	// migrations (whose lock is a session's), startup parameters and sessions a test terminates.
+	DirectURL string
 	// Pool is a connection pool on the database; it is closed when the test ends.
 	Pool *pgxpool.Pool
 	// Store is a store.Store over Pool, ready to use. It is nil for a database from NewEmpty, which has no
@@ -123,7 +128,10 @@ func (h *harness) open(ctx context.Context, migrated bool) (*DB, error) {
 		return nil, err
 	}
 	db := &DB{Name: name, h: h}
-	if db.URL, err = h.server.DatabaseURL(name); err != nil {
+	if db.DirectURL, err = h.server.DatabaseURL(name); err != nil {
+		return db, err
+	}
+	if db.URL, err = h.databaseURL(name); err != nil {
 		return db, err
 	}
 	if db.Pool, err = pgxpool.New(ctx, db.URL); err != nil {
@@ -138,6 +146,24 @@ func (h *harness) open(ctx context.Context, migrated bool) (*DB, error) {
 		}
 	}
 	return db, nil
+}
+
+// databaseURL returns the URL a test connects to database name with: on the server, or through the pooler
+// with pgx describing its statements instead of preparing them (what store.Open picks behind a pooler), so
+// that the test's own Pool works there too.
+func (h *harness) databaseURL(name string) (string, error) {
+	if h.bouncer == nil {
+		return h.server.DatabaseURL(name)
+	}
+	// pgserver made this URL; it parses.
+	u, err := url.Parse(h.bouncer.URL(name))
+	if err != nil {
+		return "", err
+	}
+	q := u.Query()
+	q.Set("default_query_exec_mode", "cache_describe")
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }
 
 func (h *harness) finish(tb testing.TB, db *DB) {
