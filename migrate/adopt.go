@@ -182,7 +182,7 @@ func (m *Migrator) adoptLocked(ctx context.Context, conn *sql.Conn) (*AdoptResul
 	if err != nil {
 		return nil, err
 	}
-	target, err := m.schemaAt(ctx, scratch.db, baseline.Version())
+	target, err := m.schemaAt(ctx, scratch, baseline.Version())
 	if err = errors.Join(err, scratch.close(ctx)); err != nil {
 		return nil, err
 	}

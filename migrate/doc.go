@@ -27,6 +27,9 @@
 //     version's schema (replayed on a scratch database), in one transaction, refusing to drop data unless
 //     Force.
 //
+// The scratch database is WithScratchURL's, else a temporary database on the same server, else, for a role
+// without CREATEDB, a schema made inside a transaction on the live database and rolled back with it.
+//
 // Every failure is typed: sentinels (ErrLockTimeout, ErrChecksumMismatch, ErrMigrationFailed, ...) work
 // with errors.Is, and error types (*LockTimeoutError, *MigrationError, *SchemaMismatchError, ...) carry the
 // details with errors.As.

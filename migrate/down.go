@@ -163,10 +163,10 @@ func (m *Migrator) downLocked(ctx context.Context, conn *sql.Conn, version strin
 	if err != nil {
 		return res, err
 	}
-	currentSchema, err := m.schemaAt(ctx, scratch.db, current)
+	currentSchema, err := m.schemaAt(ctx, scratch, current)
 	var targetSchema *schema.Schema
 	if err == nil {
-		targetSchema, err = m.schemaAt(ctx, scratch.db, version)
+		targetSchema, err = m.schemaAt(ctx, scratch, version)
 	}
 	if err = errors.Join(err, scratch.close(ctx)); err != nil {
 		return res, err

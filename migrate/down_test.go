@@ -1,6 +1,10 @@
 package migrate_test
 
 import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	neturl "net/url"
 	"strings"
 	"testing"
 
@@ -172,3 +176,79 @@ func TestDownRefusesDrift(t *testing.T) {
 	_, err = m.Down(ctx, "19990101000000")
 	require.ErrorIs(t, err, migrate.ErrUnknownVersion)
 }
+
+// TestDownAndAdoptWithoutCreateDB adopts, upgrades and rolls back a platform database as a role that owns it
+// but may not create databases, as platforms often grant: Adopt and Down replay migrations in a schema of
+// their own inside a transaction on the live database that is rolled back, and leave no schema behind.
+func TestDownAndAdoptWithoutCreateDB(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	versions := migrations.Versions()
+	atBaseline := newDatabase(t)
+	mb, err := migrate.Open(ctx, atBaseline)
+	require.NoError(t, err)
+	defer mb.Close()
+	_, err = mb.Up(ctx, migrate.UpTo(versions[0]))
+	require.NoError(t, err)
+
+	url := ownedWithoutCreateDB(t, productionDatabase(t, builtByAlembic, ""))
+	before := tableContents(t, url)
+	m, err := migrate.Open(ctx, url)
+	require.NoError(t, err)
+	defer m.Close()
+	_, err = m.Adopt(ctx)
+	require.NoError(t, err, "Adopt replays the baseline without CREATEDB")
+	_, err = m.Up(ctx)
+	require.NoError(t, err)
+	res, err := m.Down(ctx, versions[0])
+	require.NoError(t, err, "Down replays both versions without CREATEDB")
+	assert.True(t, res.Applied)
+	assert.Equal(t, schemaDump(t, atBaseline), schemaDump(t, url), "the schema is the baseline's again")
+	assert.Equal(t, before, tableContents(t, url))
+
+	var scratch int
+	require.NoError(t, openDB(t, url).QueryRowContext(ctx,
+		`SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'yapstore\_scratch%'`).Scan(&scratch))
+	assert.Zero(t, scratch, "no scratch schema is left behind")
+}
+
+// ownedWithoutCreateDB makes a role without CREATEDB the owner of the database at url, of its public schema
+// and of everything in it, and returns url with that role's credentials. The role is dropped when the test
+// ends, before the database.
+func ownedWithoutCreateDB(t *testing.T, url string) string {
+	t.Helper()
+	ctx := t.Context()
+	admin := openDB(t, url)
+	u, err := neturl.Parse(url)
+	require.NoError(t, err)
+	database := strings.TrimPrefix(u.Path, "/")
+	role := "migrator_" + strings.TrimPrefix(database, "storetest_db_")
+	password := rand.Text()
+	_, err = admin.ExecContext(ctx, fmt.Sprintf(`CREATE ROLE %q LOGIN NOCREATEDB NOSUPERUSER PASSWORD '%s'`, role, password))
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		ctx := context.WithoutCancel(ctx)
+		_, err := admin.ExecContext(ctx, fmt.Sprintf(`REASSIGN OWNED BY %q TO CURRENT_USER; DROP OWNED BY %q`, role, role))
+		assert.NoError(t, err)
+		_, err = admin.ExecContext(ctx, fmt.Sprintf(`DROP ROLE %q`, role))
+		assert.NoError(t, err)
+	})
+	_, err = admin.ExecContext(ctx, fmt.Sprintf(`ALTER DATABASE %q OWNER TO %q; ALTER SCHEMA public OWNER TO %q`, database, role, role))
+	require.NoError(t, err)
+	_, err = admin.ExecContext(ctx, fmt.Sprintf(`DO $$
+DECLARE o record;
+BEGIN
+  FOR o IN SELECT c.oid::regclass AS name FROM pg_class c
+           WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm')
+  LOOP EXECUTE format('ALTER TABLE %%s OWNER TO %%I', o.name, %s); END LOOP;
+  FOR o IN SELECT t.oid::regtype AS name FROM pg_type t
+           WHERE t.typnamespace = 'public'::regnamespace AND t.typtype = 'e'
+  LOOP EXECUTE format('ALTER TYPE %%s OWNER TO %%I', o.name, %s); END LOOP;
+END $$`, quoteLiteral(role), quoteLiteral(role)))
+	require.NoError(t, err)
+	u.User = neturl.UserPassword(role, password)
+	return u.String()
+}
+
+// quoteLiteral quotes s as an SQL string literal.
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

@@ -66,8 +66,9 @@ func WithRevisionSchema(name string) Option {
 }
 
 // WithScratchURL names an empty database that Down and Adopt may use to replay migrations, instead of
-// creating and dropping a temporary database on the same server (which needs the CREATEDB privilege).
-// Its contents are dropped.
+// creating and dropping a temporary database on the same server (with the CREATEDB privilege) or, without
+// that privilege, a schema inside a transaction on the live database that is rolled back. Its contents are
+// dropped.
 func WithScratchURL(databaseURL string) Option {
 	return func(c *config) { c.scratchURL = databaseURL }
 }

@@ -140,7 +140,7 @@ func (m *Migrator) differencesFromFresh(ctx context.Context, version string) ([]
 		return nil, err
 	}
 	defer scratch.close(ctx)
-	want, err := m.schemaAt(ctx, scratch.db, version)
+	want, err := m.schemaAt(ctx, scratch, version)
 	if err != nil {
 		return nil, err
 	}

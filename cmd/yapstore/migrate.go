@@ -101,7 +101,7 @@ func (f *migrateFlags) register(fs *cli.FlagSet, locks, scratch bool) {
 	}
 	if scratch {
 		fs.StringVar(&f.scratchURL, "scratch-url", "URL",
-			"an empty database to replay migrations on (emptied); default: a temporary one on the server (needs CREATEDB)")
+			"an empty database to replay migrations on (emptied); default: a temporary one on the server, or without CREATEDB a schema in a transaction that is rolled back")
 	}
 }
 
@@ -221,7 +221,7 @@ func migrateError(err error) error {
 	case errors.Is(err, migrate.ErrPooler):
 		hint = "point --database-url (or DATABASE_URL) at the PostgreSQL server, not at PgBouncer"
 	case errors.Is(err, migrate.ErrNoScratch):
-		hint = "pass --scratch-url with an empty database, or grant the role CREATEDB"
+		hint = "pass --scratch-url with an empty database, or grant the role CREATEDB or CREATE on the database"
 	case errors.Is(err, migrate.ErrChecksumMismatch):
 		hint = "the migration directory was changed after it was hashed"
 	default:
