@@ -46,13 +46,7 @@ func TestDownThenUpRoundTrips(t *testing.T) {
 	versions := migrations.Versions()
 	require.GreaterOrEqual(t, len(versions), 2)
 
-	// The schema at the baseline, as Up builds it.
-	atBaseline := newDatabase(t)
-	mb, err := migrate.Open(ctx, atBaseline)
-	require.NoError(t, err)
-	defer mb.Close()
-	_, err = mb.Up(ctx, migrate.UpTo(versions[0]))
-	require.NoError(t, err)
+	atBaseline := databaseAt(t, versions[0]) // the schema at the baseline, as Up builds it
 
 	url := productionDatabase(t, builtByAlembic, "")
 	before := tableContents(t, url)
@@ -184,12 +178,7 @@ func TestDownAndAdoptWithoutCreateDB(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	versions := migrations.Versions()
-	atBaseline := newDatabase(t)
-	mb, err := migrate.Open(ctx, atBaseline)
-	require.NoError(t, err)
-	defer mb.Close()
-	_, err = mb.Up(ctx, migrate.UpTo(versions[0]))
-	require.NoError(t, err)
+	atBaseline := databaseAt(t, versions[0])
 
 	url := ownedWithoutCreateDB(t, productionDatabase(t, builtByAlembic, ""))
 	before := tableContents(t, url)
@@ -210,6 +199,18 @@ func TestDownAndAdoptWithoutCreateDB(t *testing.T) {
 	require.NoError(t, openDB(t, url).QueryRowContext(ctx,
 		`SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'yapstore\_scratch%'`).Scan(&scratch))
 	assert.Zero(t, scratch, "no scratch schema is left behind")
+}
+
+// databaseAt returns the URL of a new database that Up brought to version.
+func databaseAt(t *testing.T, version string) string {
+	t.Helper()
+	url := newDatabase(t)
+	m, err := migrate.Open(t.Context(), url)
+	require.NoError(t, err)
+	defer m.Close()
+	_, err = m.Up(t.Context(), migrate.UpTo(version))
+	require.NoError(t, err)
+	return url
 }
 
 // ownedWithoutCreateDB makes a role without CREATEDB the owner of the database at url, of its public schema
