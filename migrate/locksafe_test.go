@@ -49,9 +49,12 @@ func TestUpBoundsItsLockWaits(t *testing.T) {
 	defer conn.Close()
 	_, err = conn.ExecContext(ctx, `BEGIN; LOCK TABLE "Page" IN ROW EXCLUSIVE MODE; COMMIT`)
 	require.NoError(t, err)
-	assert.Less(t, time.Since(writer), 10*timeout, "the writer waited no longer than the migration's lock timeout (and a pause)")
+	writerWait := time.Since(writer)
+	assert.Less(t, writerWait, 10*timeout, "the writer waited no longer than the migration's lock timeout (and a pause)")
 
 	err = <-upDone
+	t.Logf("lock timeout %s: the writer behind the queued migration waited %s; the migration gave up after %s",
+		timeout, writerWait.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 	require.ErrorIs(t, err, migrate.ErrLockConflict)
 	var lerr *migrate.LockConflictError
 	require.ErrorAs(t, err, &lerr)
@@ -70,6 +73,7 @@ func TestUpBoundsItsLockWaits(t *testing.T) {
 	res, err := m.Up(ctx)
 	require.NoError(t, err)
 	require.Len(t, res.Applied, 1)
+	t.Logf("once the holder was gone the file applied in %s", res.Applied[0].Duration.Round(time.Millisecond))
 }
 
 // waitForLockQueue waits until a session of the database waits for a lock.
