@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/puddle/v2"
 
@@ -20,14 +19,6 @@ import (
 // queries are sqlc's generated statements. They hold no state (every method takes the executor), so one value
 // serves every Store and transaction.
 var queries dbsqlc.Queries
-
-// executor is what every method runs its statements on: the pool, or the transaction of InTx.
-type executor interface {
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
-}
 
 // Store is yapstore's API over one database. It is safe for concurrent use. The Store that InTx hands to its
 // function has the same methods and runs them inside that transaction.

@@ -239,3 +239,34 @@ func taskFromRow(row taskRow) (Task, error) {
 	}
 	return t, nil
 }
+
+// ListTasksOfSimulations returns the tasks of the simulations whose ids are in simulationIDs, ordered by
+// simulation id and then task number, in one query. Ids that name no simulation contribute nothing; no ids
+// give an empty slice without a round trip. A task whose variant row is missing gives an error matching
+// ErrMissingVariant.
+func (s *Store) ListTasksOfSimulations(ctx context.Context, simulationIDs []int32) ([]Task, error) {
+	if len(simulationIDs) == 0 {
+		return []Task{}, nil
+	}
+	rows, err := queries.ListTasksOfSimulations(ctx, s.exec(), simulationIDs)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	return convertRows(rows, func(r dbsqlc.ListTasksOfSimulationsRow) (Task, error) {
+		return taskFromRow(taskRow(r))
+	})
+}
+
+// DeleteTask deletes task number (its task_id) of the simulation with id simulationID, together with its
+// variant row, and nothing else: tasks with the same number in other simulations are untouched. It does not
+// change the simulation's state. It returns ErrNotFound when that simulation has no such task.
+func (s *Store) DeleteTask(ctx context.Context, simulationID, number int32) error {
+	n, err := queries.DeleteTask(ctx, s.exec(), dbsqlc.DeleteTaskParams{SimulationID: &simulationID, TaskID: number})
+	if err != nil {
+		return mapDeleteError(err)
+	}
+	if n == 0 {
+		return notFoundf("task %d of simulation %d", number, simulationID)
+	}
+	return nil
+}

@@ -161,3 +161,18 @@ func listParams(q SimulationQuery) (listSimulationParams, int, int, error) {
 		PageSize:   int32(size),
 	}, page, size, nil
 }
+
+// ListAllSimulations returns every simulation, or only those owned by the user with id *userID when userID is
+// not nil, each with its variant, newest first (start time descending, simulations without a start time
+// last, ties broken by id descending). It is meant for operators; services list one user's simulations page
+// by page with ListSimulations. An empty database gives an empty slice. A simulation whose variant row is
+// missing gives an error matching ErrMissingVariant.
+func (s *Store) ListAllSimulations(ctx context.Context, userID *int32) ([]Simulation, error) {
+	rows, err := queries.ListAllSimulations(ctx, s.exec(), userID)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	return convertRows(rows, func(r dbsqlc.ListAllSimulationsRow) (Simulation, error) {
+		return simulationFromRow(simulationRow(r))
+	})
+}
