@@ -197,6 +197,22 @@ type migrateExitError struct {
 func (e *migrateExitError) Error() string { return e.msg }
 func (e *migrateExitError) ExitCode() int { return e.code }
 
+// migrateHints says, for the errors of package migrate that an operator acts on, what to do next.
+var migrateHints = []struct {
+	err  error
+	hint string
+}{
+	{migrate.ErrNotClean, "it was built by the platform (Alembic or create_all): run 'yapstore migrate adopt' first"},
+	{migrate.ErrPartial, "see 'yapstore migrate status'; 'yapstore migrate up --resume' continues the file from the statement that did not run"},
+	{migrate.ErrHistoryChanged, "the files must stay as they were applied: use the yapstore release that applied them, or restore them"},
+	{migrate.ErrNonLinear, "a file older than the last applied one was added; it never ran on this database"},
+	{migrate.ErrLockTimeout, "another migration run (yapstore or the Atlas CLI) holds the lock: wait for it, or raise --lock-timeout"},
+	{migrate.ErrLockConflict, "nothing of the file stayed; run again when those sessions are done, or raise --statement-lock-timeout and --lock-retries"},
+	{migrate.ErrPooler, "point --database-url (or DATABASE_URL) at the PostgreSQL server, not at PgBouncer"},
+	{migrate.ErrNoScratch, "pass --scratch-url with an empty database, or grant the role CREATEDB or CREATE on the database"},
+	{migrate.ErrChecksumMismatch, "the migration directory was changed after it was hashed"},
+}
+
 // migrateError rewords the errors of package migrate that an operator acts on: it drops the "migrate: "
 // prefix, joins multi-line messages onto one line and says what to run next. Other errors pass unchanged.
 func migrateError(err error) error {
@@ -205,30 +221,15 @@ func migrateError(err error) error {
 	}
 	msg := strings.Join(strings.Fields(strings.TrimPrefix(err.Error(), "migrate: ")), " ")
 	var hint string
-	switch {
-	case errors.Is(err, migrate.ErrNotClean):
-		hint = "it was built by the platform (Alembic or create_all): run 'yapstore migrate adopt' first"
-	case errors.Is(err, migrate.ErrPartial):
-		hint = "see 'yapstore migrate status'; 'yapstore migrate up --resume' continues the file from the statement that did not run"
-	case errors.Is(err, migrate.ErrHistoryChanged):
-		hint = "the files must stay as they were applied: use the yapstore release that applied them, or restore them"
-	case errors.Is(err, migrate.ErrNonLinear):
-		hint = "a file older than the last applied one was added; it never ran on this database"
-	case errors.Is(err, migrate.ErrLockTimeout):
-		hint = "another migration run (yapstore or the Atlas CLI) holds the lock: wait for it, or raise --lock-timeout"
-	case errors.Is(err, migrate.ErrLockConflict):
-		hint = "nothing of the file stayed; run again when those sessions are done, or raise --statement-lock-timeout and --lock-retries"
-	case errors.Is(err, migrate.ErrPooler):
-		hint = "point --database-url (or DATABASE_URL) at the PostgreSQL server, not at PgBouncer"
-	case errors.Is(err, migrate.ErrNoScratch):
-		hint = "pass --scratch-url with an empty database, or grant the role CREATEDB or CREATE on the database"
-	case errors.Is(err, migrate.ErrChecksumMismatch):
-		hint = "the migration directory was changed after it was hashed"
-	default:
-		var pgErr *pgconn.PgError
-		if !errors.As(err, &pgErr) && !strings.HasPrefix(err.Error(), "migrate: ") {
-			return err
+	for _, h := range migrateHints {
+		if errors.Is(err, h.err) {
+			hint = h.hint
+			break
 		}
+	}
+	var pgErr *pgconn.PgError
+	if hint == "" && !errors.As(err, &pgErr) && !strings.HasPrefix(err.Error(), "migrate: ") {
+		return err
 	}
 	if hint != "" {
 		msg += ": " + hint

@@ -14,8 +14,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"os/signal"
 	"reflect"
 	"strings"
 	"time"
@@ -25,17 +23,10 @@ import (
 	"github.com/yapstore/yapstore/store"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "quickstart:", err)
-		os.Exit(1)
-	}
-}
+func main() { demo.Main("quickstart", run) }
 
 func run(ctx context.Context) (err error) {
-	logf := func(format string, args ...any) { fmt.Printf(format+"\n", args...) }
+	logf := demo.Printf
 	db, err := demo.OpenDatabase(ctx, "quickstart", logf)
 	if err != nil {
 		return err

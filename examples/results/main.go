@@ -14,32 +14,19 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"os/signal"
 
 	"github.com/yapstore/yapstore/examples/internal/demo"
-	"github.com/yapstore/yapstore/migrate"
 	"github.com/yapstore/yapstore/store"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "results:", err)
-		os.Exit(1)
-	}
-}
+func main() { demo.Main("results", run) }
 
 func run(ctx context.Context) (err error) {
-	db, err := demo.OpenDatabase(ctx, "results", func(format string, args ...any) { fmt.Printf(format+"\n", args...) })
+	db, err := demo.OpenMigrated(ctx, "results")
 	if err != nil {
 		return err
 	}
 	defer func() { err = errors.Join(err, db.Close(context.WithoutCancel(ctx))) }()
-	if _, err := migrate.Apply(ctx, db.URL); err != nil {
-		return err
-	}
 	s, err := store.Open(ctx, db.URL)
 	if err != nil {
 		return err

@@ -34,36 +34,26 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"strconv"
 	"time"
 
 	"github.com/yapstore/yapstore/examples/internal/demo"
-	"github.com/yapstore/yapstore/migrate"
 	"github.com/yapstore/yapstore/store"
 )
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "the address to listen on")
 	flag.Parse()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, *addr, func(string) {}); err != nil {
-		fmt.Fprintln(os.Stderr, "service:", err)
-		os.Exit(1)
-	}
+	demo.Main("service", func(ctx context.Context) error { return run(ctx, *addr, func(string) {}) })
 }
 
 // run serves on addr until ctx ends, calling ready with the server's base URL once it accepts requests.
 func run(ctx context.Context, addr string, ready func(baseURL string)) (err error) {
-	db, err := demo.OpenDatabase(ctx, "service", func(format string, args ...any) { fmt.Printf(format+"\n", args...) })
+	db, err := demo.OpenMigrated(ctx, "service")
 	if err != nil {
 		return err
 	}
 	defer func() { err = errors.Join(err, db.Close(context.WithoutCancel(ctx))) }()
-	if _, err := migrate.Apply(ctx, db.URL); err != nil {
-		return err
-	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	s, err := store.Open(ctx, db.URL, store.WithLogger(log))
 	if err != nil {

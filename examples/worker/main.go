@@ -13,13 +13,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"os/signal"
 	"sync"
 	"time"
 
 	"github.com/yapstore/yapstore/examples/internal/demo"
-	"github.com/yapstore/yapstore/migrate"
 	"github.com/yapstore/yapstore/store"
 )
 
@@ -29,24 +26,14 @@ const (
 	reportsPerTask = 5
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "worker:", err)
-		os.Exit(1)
-	}
-}
+func main() { demo.Main("worker", run) }
 
 func run(ctx context.Context) (err error) {
-	db, err := demo.OpenDatabase(ctx, "worker", func(format string, args ...any) { fmt.Printf(format+"\n", args...) })
+	db, err := demo.OpenMigrated(ctx, "worker")
 	if err != nil {
 		return err
 	}
 	defer func() { err = errors.Join(err, db.Close(context.WithoutCancel(ctx))) }()
-	if _, err := migrate.Apply(ctx, db.URL); err != nil {
-		return err
-	}
 	s, err := store.Open(ctx, db.URL)
 	if err != nil {
 		return err
