@@ -34,7 +34,7 @@ func TestInitCache(t *testing.T) {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
-		c, err := startCluster(ctx, binDir, false, t.Logf)
+		c, err := startCluster(ctx, binDir, false, false, t.Logf)
 		if err != nil {
 			t.Fatal(err)
 		}

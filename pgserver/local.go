@@ -37,7 +37,7 @@ func startLocal(ctx context.Context, opts Options) (*Server, error) {
 
 	ctx, cancel := context.WithTimeout(ctx, opts.StartTimeout)
 	defer cancel()
-	c, err := startCluster(ctx, binDir, opts.Durable, opts.Logf)
+	c, err := startCluster(ctx, binDir, opts.Durable, opts.TrackStatements, opts.Logf)
 	if err != nil {
 		return nil, skipErr(ErrLocalFailed, "%s: %v", describeBinDir(binDir), err)
 	}
@@ -62,12 +62,17 @@ type cluster struct {
 	binDir   string
 	password string
 	durable  bool
+	settings []string // the server settings postgres runs with
 }
 
 // startCluster runs initdb in a new temporary directory and starts postgres on a free loopback port with
 // serverSettings(durable); a durable cluster's directory is on disk, never in memory. On failure it removes
 // everything it created.
-func startCluster(ctx context.Context, binDir string, durable bool, logf func(string, ...any)) (_ *cluster, err error) {
+func startCluster(ctx context.Context, binDir string, durable, track bool, logf func(string, ...any)) (_ *cluster, err error) {
+	settings := serverSettings(durable)
+	if track && hasStatementsLibrary(binDir) {
+		settings = append(settings, statementSettings...)
+	}
 	runAs, err := serverAccount()
 	if err != nil {
 		return nil, err
@@ -105,7 +110,7 @@ func startCluster(ctx context.Context, binDir string, durable bool, logf func(st
 			return nil, err
 		}
 		logf("pgserver: starting %s on port %d as %s", dataDir, port, runAs)
-		proc, err := startPostgres(binDir, dir, dataDir, port, serverSettings(durable), runAs)
+		proc, err := startPostgres(binDir, dir, dataDir, port, settings, runAs)
 		if err != nil {
 			return nil, err
 		}
@@ -121,7 +126,7 @@ func startCluster(ctx context.Context, binDir string, durable bool, logf func(st
 		}
 		if err == nil {
 			c := &cluster{dir: dir, port: port, url: url, runAs: runAs, proc: proc, binDir: binDir, password: password,
-				durable: durable}
+				durable: durable, settings: settings}
 			return c, nil
 		}
 		_ = proc.shutdown(context.WithoutCancel(ctx))
@@ -196,6 +201,24 @@ func serverSettings(durable bool) []string {
 		"-c", "full_page_writes=" + durability,
 		"-c", "max_connections=300",
 	}
+}
+
+// statementSettings load pg_stat_statements with planning times tracked (Options.TrackStatements).
+var statementSettings = []string{
+	"-c", "shared_preload_libraries=pg_stat_statements",
+	"-c", "pg_stat_statements.track_planning=on",
+}
+
+// hasStatementsLibrary reports whether the server binaries in binDir come with pg_stat_statements: the
+// library in the lib directory beside the real bin directory of postgres (after its symbolic links, as
+// Debian links /usr/local/bin/postgres to /usr/lib/postgresql/<version>/bin).
+func hasStatementsLibrary(binDir string) bool {
+	postgres, err := filepath.EvalSymlinks(filepath.Join(binDir, "postgres"))
+	if err != nil {
+		return false
+	}
+	_, err = os.Stat(filepath.Join(filepath.Dir(filepath.Dir(postgres)), "lib", "pg_stat_statements.so"))
+	return err == nil
 }
 
 // stop shuts the server down and removes the cluster's directory.

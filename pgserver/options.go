@@ -69,6 +69,12 @@ type Options struct {
 	// as on a production server, as benchmarks need. By default servers skip that work, which tests do not
 	// need. A server given by URL runs as it is configured.
 	Durable bool
+
+	// TrackStatements loads pg_stat_statements, with planning times tracked, into a local or container
+	// server, so that a benchmark can read the server's own time per statement: a local cluster when its
+	// binaries come with the library (it is left out, and the server starts anyway, when they do not), a
+	// container always (the images yapstore uses have it). A server given by URL runs as it is configured.
+	TrackStatements bool
 }
 
 // EnvOptions returns Options filled from the environment: URL from the variable urlVar (the caller's

@@ -214,8 +214,9 @@ func TestStartContainer(t *testing.T) {
 	requireGone(t, srv.URL())
 }
 
-// TestStartDurable starts a local and a container server with Options.Durable: both keep PostgreSQL's
-// durability settings. A path this machine cannot take passes when Start says why, as in the tests above,
+// TestStartDurable starts a local and a container server with Options.Durable and TrackStatements, as the
+// bench does: both keep PostgreSQL's durability settings and load pg_stat_statements with planning times
+// tracked (the Debian binaries and images here have the library). A path this machine cannot take passes when Start says why, as in the tests above,
 // unless YAPSTORE_TEST_SERVER asks for it.
 func TestStartDurable(t *testing.T) {
 	t.Parallel()
@@ -223,7 +224,7 @@ func TestStartDurable(t *testing.T) {
 	for _, kind := range []pgserver.Kind{pgserver.KindLocal, pgserver.KindContainer} {
 		t.Run(string(kind), func(t *testing.T) {
 			t.Parallel()
-			opts := pgserver.Options{Kinds: []pgserver.Kind{kind}, Image: env.Image, Durable: true}
+			opts := pgserver.Options{Kinds: []pgserver.Kind{kind}, Image: env.Image, Durable: true, TrackStatements: true}
 			srv, err := pgserver.Start(t.Context(), opts)
 			if err != nil {
 				var noServer *pgserver.NoServerError
@@ -242,6 +243,11 @@ func TestStartDurable(t *testing.T) {
 			if dir := query[string](t, srv.URL(), "SHOW data_directory"); kind == pgserver.KindLocal &&
 				!strings.HasPrefix(dir, os.TempDir()) {
 				t.Fatalf("data_directory = %q, want it on disk under %s", dir, os.TempDir())
+			}
+			tracking := query[string](t, srv.URL(), `SELECT current_setting('shared_preload_libraries') || ' ' ||
+				current_setting('pg_stat_statements.track_planning')`)
+			if tracking != "pg_stat_statements on" {
+				t.Fatalf("shared_preload_libraries, pg_stat_statements.track_planning = %q, want %q", tracking, "pg_stat_statements on")
 			}
 		})
 	}

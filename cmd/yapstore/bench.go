@@ -247,6 +247,7 @@ func benchServer(ctx context.Context, env *cli.Env, durable, local bool) (*pgser
 	opts.URL = ""
 	opts.Logf = env.Debugf
 	opts.Durable = durable
+	opts.TrackStatements = true // the server's own time per operation, in every workload's line
 	if local {
 		opts.Kinds = []pgserver.Kind{pgserver.KindLocal}
 	}

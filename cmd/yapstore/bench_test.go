@@ -39,6 +39,11 @@ func testBenchW5Compare(t *testing.T, set *fixtures.Set) {
 	require.Positive(t, comparison["ratio_to_floor"])
 	require.Contains(t, r.stderr, "W5 list")
 	require.Contains(t, r.stderr, "payloads "+cmp.Or(set.Dir, "generated"))
+	// The configured server may or may not load pg_stat_statements; either way the run says which, and the
+	// line carries the server's time only when it does.
+	require.Contains(t, r.stderr, "server time: ")
+	_, measured := line["server_exec_ms_per_op"]
+	require.Equal(t, !strings.Contains(r.stderr, "server time: not measured"), measured, "stderr:\n%s", r.stderr)
 	u, err := url.Parse(db.URL)
 	require.NoError(t, err)
 	if password, ok := u.User.Password(); ok {
@@ -126,6 +131,26 @@ func TestBenchReplicaFlags(t *testing.T) {
 	r = yapDB(t, unreachableURL, "bench", "--only", "W4", "--replica-url", "postgres://replica.invalid/db", "--replica-writers", "0")
 	requireFailure(t, r, 2, "--replica-writers: 0 is outside 1..256")
 	require.NotContains(t, r.stderr, "Unreachable-Secret-77")
+}
+
+// TestBenchServerTime runs W5 on the throwaway server bench starts, which loads pg_stat_statements: the line
+// carries the server's planning and execution time per operation and the client's share. Without local
+// server binaries or a container the test is skipped, saying so, unless YAPSTORE_REQUIRE_REPLICA is set
+// (.ci/run sets it and installs the binaries).
+func TestBenchServerTime(t *testing.T) {
+	t.Parallel()
+	r := yap(t, "bench", "--only", "W5", "--repeat", "1", "--no-fsync")
+	skipWithout(t, r, pgserver.ErrNoServer, "YAPSTORE_REQUIRE_REPLICA")
+	require.Equal(t, 0, r.code, "exit code; stderr:\n%s", r.stderr)
+	require.Contains(t, r.stderr, "server time: pg_stat_statements")
+	var line map[string]any
+	require.NoError(t, json.Unmarshal([]byte(strings.TrimSpace(r.stdout)), &line))
+	require.Positive(t, line["server_exec_ms_per_op"])
+	require.GreaterOrEqual(t, line["server_plan_ms_per_op"], 0.0)
+	share, ok := line["client_share"].(float64)
+	require.True(t, ok, "client_share %v", line["client_share"])
+	require.True(t, share > 0 && share < 1, "client_share %v", share)
+	require.Contains(t, r.stderr, "client share")
 }
 
 // skipWithout skips the test, saying why, when the run failed for want of a program this machine lacks

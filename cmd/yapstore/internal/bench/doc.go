@@ -20,6 +20,13 @@
 // pgbench any Go client pays on the machine). Repeat measures everything several times, taking turns, and
 // reports the median run. W3 and W4 also measure the peak heap of one more operation (MeasurePeakHeap).
 //
+// # The server's own time
+//
+// When the server loads pg_stat_statements with planning tracked (pgserver.Options.TrackStatements, which
+// the command's throwaway server sets), Run creates the extension in the template, resets its statistics
+// before each run's timed operations and reads them after, on a connection of its own to the run's database:
+// Result.Server and the line's server_*_ms_per_op and client_share keys.
+//
 // # Behind a pooler, and on a replica
 //
 // Config.Through sends the implementations' connections through a pooler in front of the server (the

@@ -140,7 +140,7 @@ func (env runEnv) timeReads(ctx context.Context, counter *roundtrip.Counter, m *
 	fn func() error) error {
 	rep := env.replica
 	if rep == nil {
-		return timeOps(counter, &m.Result, ops, fn)
+		return env.timeOps(ctx, counter, &m.Result, ops, fn)
 	}
 	pos, err := env.setup.WritePosition(ctx)
 	if err != nil {
@@ -168,7 +168,7 @@ func (env runEnv) timeReads(ctx context.Context, counter *roundtrip.Counter, m *
 		return err
 	}
 	onReplica := rep.onReplica.Count()
-	err = timeOps(counter, &m.Result, ops, fn)
+	err = env.timeOps(ctx, counter, &m.Result, ops, fn)
 	writes, werr := stop()
 	figures := &ReplicaFigures{PrimaryWritesPerS: float64(writes) / m.Result.Elapsed.Seconds()}
 	if m.Result.RoundTrips > 0 {

@@ -27,6 +27,9 @@ type Result struct {
 	// Replica holds, for W4 and W5 run with Config.Replica, the share of the reads the replica served and
 	// the write rate on the primary meanwhile; nil otherwise.
 	Replica *ReplicaFigures
+	// Server is the server's own time for the timed operations (pg_stat_statements), when the server loads
+	// it; nil otherwise.
+	Server *ServerTime
 }
 
 // Seconds returns the elapsed time in seconds.
@@ -60,8 +63,9 @@ func (r Result) MBPerSecond() float64 {
 //
 //	{"workload":"W2","clients":8,"ops":8000,"seconds":3.13,"ops_per_s":2555.9,"round_trips_per_op":1.0,"mb_per_s":null,"p50_ms":2.871,"p99_ms":9.402}
 //
-// Figures that do not apply (or cannot be computed) are null. A run that read from a replica adds two keys at
-// the end, "replica_share" and "primary_writes_per_s".
+// Figures that do not apply (or cannot be computed) are null. A run whose server time was measured adds
+// "server_plan_ms_per_op", "server_exec_ms_per_op" and "client_share" at the end, and a run that read from a
+// replica "replica_share" and "primary_writes_per_s".
 func (r Result) Line() []byte {
 	var b bytes.Buffer
 	b.WriteString(`{"workload":`)
@@ -82,6 +86,14 @@ func (r Result) Line() []byte {
 	b.WriteString(latencyMillis(r.P50))
 	b.WriteString(`,"p99_ms":`)
 	b.WriteString(latencyMillis(r.P99))
+	if r.Server != nil {
+		b.WriteString(`,"server_plan_ms_per_op":`)
+		b.WriteString(jsonNumber(r.perOpMillis(r.Server.Plan), 3))
+		b.WriteString(`,"server_exec_ms_per_op":`)
+		b.WriteString(jsonNumber(r.perOpMillis(r.Server.Exec), 3))
+		b.WriteString(`,"client_share":`)
+		b.WriteString(jsonNumber(r.ClientShare(), 3))
+	}
 	if r.Replica != nil {
 		b.WriteString(`,"replica_share":`)
 		b.WriteString(jsonNumber(r.Replica.Share, 3))
@@ -90,6 +102,26 @@ func (r Result) Line() []byte {
 	}
 	b.WriteString("}")
 	return b.Bytes()
+}
+
+// perOpMillis returns d divided by the operations, in milliseconds, or NaN when none ran.
+func (r Result) perOpMillis(d time.Duration) float64 {
+	if r.Ops == 0 {
+		return math.NaN()
+	}
+	return float64(d) / float64(time.Millisecond) / float64(r.Ops)
+}
+
+// ClientShare returns the share of the clients' time for one operation that the server did not spend
+// planning or executing its statements: 1 − server time per operation ÷ (elapsed × clients ÷ operations).
+// It covers the client's own work, the network and the commit's wait for the disk. It returns NaN when the
+// server time was not measured or nothing ran.
+func (r Result) ClientShare() float64 {
+	if r.Server == nil || r.Ops == 0 || r.Elapsed <= 0 {
+		return math.NaN()
+	}
+	clientTime := float64(r.Elapsed) * float64(max(r.Clients, 1))
+	return 1 - float64(r.Server.Plan+r.Server.Exec)/clientTime
 }
 
 // latencyMillis writes a latency in milliseconds to the microsecond, or null when it was not measured.

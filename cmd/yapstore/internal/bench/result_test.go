@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -22,6 +23,17 @@ func TestResultLine(t *testing.T) {
 	assert.Equal(t,
 		`{"workload":"W3","clients":1,"ops":25,"seconds":0.5,"ops_per_s":50.0,"round_trips_per_op":1.0,"mb_per_s":128.21,"p50_ms":null,"p99_ms":null}`,
 		string(w3.Line()), "mb_per_s is the file size times ops over seconds, in 10^6 bytes")
+
+	// With the server's time: W1 at 4 ms an operation of which the server planned 0.1 and executed 2.7 ms
+	// leaves the client 30%; W2 at 8 clients counts each client's time.
+	w1 := Result{Workload: W1, Clients: 1, Ops: 50, Elapsed: 200 * time.Millisecond, RoundTrips: 50,
+		Server: &ServerTime{Plan: 5 * time.Millisecond, Exec: 135 * time.Millisecond, Statements: 50}}
+	assert.Equal(t,
+		`{"workload":"W1","clients":1,"ops":50,"seconds":0.2,"ops_per_s":250.0,"round_trips_per_op":1.0,"mb_per_s":null,"p50_ms":null,"p99_ms":null,"server_plan_ms_per_op":0.1,"server_exec_ms_per_op":2.7,"client_share":0.3}`,
+		string(w1.Line()))
+	w2.Server = &ServerTime{Plan: 800 * time.Millisecond, Exec: 4 * time.Second}
+	assert.InDelta(t, 1-4.8/(3.13*8), w2.ClientShare(), 1e-9)
+	assert.True(t, math.IsNaN(w3.ClientShare()), "not measured")
 
 	uncounted := Result{Workload: W1, Clients: 1, Ops: 3, Elapsed: time.Second, RoundTrips: -1}
 	assert.Contains(t, string(uncounted.Line()), `"round_trips_per_op":null`)
@@ -88,5 +100,19 @@ func TestConfigRefusedBeforeConnecting(t *testing.T) {
 	} {
 		_, err := Run(t.Context(), cfg)
 		assert.ErrorIs(t, err, ErrConfig, name)
+	}
+}
+
+func TestContainsWord(t *testing.T) {
+	t.Parallel()
+	for list, want := range map[string]bool{
+		"pg_stat_statements":                  true,
+		"auto_explain, pg_stat_statements":    true,
+		`"pg_stat_statements",auto_explain`:   true,
+		"":                                    false,
+		"pg_stat_statements_extra":            false,
+		"auto_explain,my_pg_stat_statements ": false,
+	} {
+		assert.Equal(t, want, containsWord(list, "pg_stat_statements"), "%q", list)
 	}
 }

@@ -20,9 +20,10 @@ type runEnv struct {
 	userID   int32        // the user "bench"
 	payloads *fixtures.Set
 	sizes    Sizes
-	clients  int         // W2's client count; 1 for the others
-	memory   bool        // measure peak heap with one more operation after the timed ones (W3, W4)
-	replica  *replicaRun // W4 and W5 read from a replica while writers load the primary; nil: no replica
+	clients  int          // W2's client count; 1 for the others
+	memory   bool         // measure peak heap with one more operation after the timed ones (W3, W4)
+	replica  *replicaRun  // W4 and W5 read from a replica while writers load the primary; nil: no replica
+	server   *serverClock // reads pg_stat_statements around the timed operations; nil: not measured
 }
 
 // Measurement is one implementation's figures for one workload (and client count).
@@ -60,21 +61,32 @@ func runWorkload(ctx context.Context, w WorkloadID, env runEnv, impl Impl, count
 	return m, nil
 }
 
-// timeOps runs ops, timing it and counting the statements it sends, into r.
-func timeOps(counter *roundtrip.Counter, r *Result, ops int, fn func() error) error {
+// timeOps runs ops, timing it and counting the statements it sends, into r, and with env.server the
+// server's own time for them.
+func (env runEnv) timeOps(ctx context.Context, counter *roundtrip.Counter, r *Result, ops int, fn func() error) error {
+	if env.server != nil {
+		if err := env.server.reset(ctx); err != nil {
+			return err
+		}
+	}
 	before := counter.Count()
 	start := time.Now()
 	err := fn()
 	r.Elapsed = time.Since(start)
 	r.RoundTrips = counter.Count() - before
 	r.Ops = ops
+	if err != nil || env.server == nil {
+		return err
+	}
+	t, err := env.server.read(ctx)
+	r.Server = &t
 	return err
 }
 
 // runSubmit is W1: SubmitOps simulations with TasksPerSimulation tasks each and the editor input, then PENDING.
 func runSubmit(ctx context.Context, env runEnv, impl Impl, counter *roundtrip.Counter, m *Measurement) error {
 	ops, tasks := env.sizes.SubmitOps, env.sizes.TasksPerSimulation
-	err := timeOps(counter, &m.Result, ops, func() error {
+	err := env.timeOps(ctx, counter, &m.Result, ops, func() error {
 		for range ops {
 			ids := make([]string, tasks)
 			for i := range ids {
@@ -114,7 +126,7 @@ func runProgress(ctx context.Context, env runEnv, impl Impl, counter *roundtrip.
 	}
 	ops := sims * tasks * ProgressRounds
 	latencies := make([][]time.Duration, env.clients) // each client's, merged after the run
-	err := timeOps(counter, &m.Result, ops, func() error {
+	err := env.timeOps(ctx, counter, &m.Result, ops, func() error {
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		errs := make([]error, env.clients)
@@ -174,7 +186,7 @@ func runIngest(ctx context.Context, env runEnv, impl Impl, counter *roundtrip.Co
 	}
 	payload := env.payloads.Results
 	ops := n + env.sizes.Reingests
-	err := timeOps(counter, &m.Result, ops, func() error {
+	err := env.timeOps(ctx, counter, &m.Result, ops, func() error {
 		for op := range ops {
 			target := ids[0] // the re-ingests, after one ingest into every simulation
 			if op < n {

@@ -113,6 +113,16 @@ func Run(ctx context.Context, cfg Config) (report *Report, err error) {
 		}
 	}()
 	progress(cfg.Progress, "scratch databases %s_* on %s", scratch.prefix, dburl.Redact(cfg.ServerURL))
+	ok, note, err := statementsAvailable(ctx, scratch.admin)
+	if err != nil {
+		return nil, err
+	}
+	scratch.statements = ok
+	if ok {
+		progress(cfg.Progress, "server time: pg_stat_statements (planning and execution, per operation)")
+	} else {
+		progress(cfg.Progress, "server time: %s", note)
+	}
 	if err := scratch.buildTemplate(ctx); err != nil {
 		return nil, err
 	}
@@ -360,6 +370,14 @@ func (r *runner) measure(ctx context.Context, w WorkloadID, clients int, open Op
 		setup: setup, userID: r.scratch.userID, payloads: r.cfg.Payloads, sizes: r.cfg.Sizes, clients: clients,
 		memory: w == W3 || w == W4, replica: replica,
 	}
+	if r.scratch.statements && replica == nil { // a replica's reads are not in the primary's statistics
+		conn, err := pgx.Connect(ctx, url)
+		if err != nil {
+			return m, err
+		}
+		defer conn.Close(context.WithoutCancel(ctx))
+		env.server = &serverClock{conn: conn}
+	}
 	return runWorkload(ctx, w, env, impl, counter)
 }
 
@@ -412,6 +430,10 @@ func describe(m Measurement) string {
 	if m.Heap != nil {
 		text += fmt.Sprintf(", peak heap +%.1f MB (%.2f × payload)", float64(m.Heap.Growth())/1e6,
 			float64(m.Heap.Growth())/float64(res.PayloadBytes))
+	}
+	if t := res.Server; t != nil {
+		text += fmt.Sprintf(", server %.3f ms/op (plan %.3f + exec %.3f), client share %.0f%%",
+			res.perOpMillis(t.Plan+t.Exec), res.perOpMillis(t.Plan), res.perOpMillis(t.Exec), 100*res.ClientShare())
 	}
 	if rep := res.Replica; rep != nil {
 		text += fmt.Sprintf(", %.0f%% on the replica while the primary took %.1f writes/s", 100*rep.Share,

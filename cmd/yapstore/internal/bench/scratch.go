@@ -33,6 +33,9 @@ type scratchServer struct {
 	created   []string
 	userID    int32
 	clones    int
+	// statements: the server loads pg_stat_statements with planning tracked, and the template has the
+	// extension, so every clone can read it.
+	statements bool
 }
 
 // openScratch connects to the server at serverURL. It creates nothing yet.
@@ -81,6 +84,16 @@ func (s *scratchServer) buildTemplate(ctx context.Context) error {
 		return err
 	}
 	s.userID = userID
+	if s.statements {
+		conn, err := pgx.Connect(ctx, url)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(context.WithoutCancel(ctx))
+		if _, err := conn.Exec(ctx, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"); err != nil {
+			return fmt.Errorf("bench: pg_stat_statements in the template: %w", err)
+		}
+	}
 	return nil
 }
 
