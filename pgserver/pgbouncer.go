@@ -126,9 +126,18 @@ pidfile = %s
 }
 
 // URL returns the URL of database through the PgBouncer, as the server URL's user, without a password.
-func (b *PgBouncer) URL(database string) string {
+func (b *PgBouncer) URL(database string) string { return b.url(database, "sslmode=disable") }
+
+// DescribingURL is URL with pgx's default_query_exec_mode set to cache_describe, for pgx clients that would
+// otherwise prepare named statements, which transaction pooling cannot keep: they describe their statements
+// instead, as store.Open does when it finds a pooler.
+func (b *PgBouncer) DescribingURL(database string) string {
+	return b.url(database, "default_query_exec_mode=cache_describe&sslmode=disable")
+}
+
+func (b *PgBouncer) url(database, query string) string {
 	u := url.URL{Scheme: "postgres", User: url.User(b.user), Host: "127.0.0.1:" + strconv.Itoa(b.port), Path: "/" + database,
-		RawQuery: "sslmode=disable"}
+		RawQuery: query}
 	return u.String()
 }
 

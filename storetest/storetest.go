@@ -3,7 +3,6 @@ package storetest
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -155,15 +154,7 @@ func (h *harness) databaseURL(name string) (string, error) {
 	if h.bouncer == nil {
 		return h.server.DatabaseURL(name)
 	}
-	// pgserver made this URL; it parses.
-	u, err := url.Parse(h.bouncer.URL(name))
-	if err != nil {
-		return "", err
-	}
-	q := u.Query()
-	q.Set("default_query_exec_mode", "cache_describe")
-	u.RawQuery = q.Encode()
-	return u.String(), nil
+	return h.bouncer.DescribingURL(name), nil
 }
 
 func (h *harness) finish(tb testing.TB, db *DB) {

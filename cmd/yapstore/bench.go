@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strconv"
 
 	"github.com/yapstore/yapstore/cmd/yapstore/internal/bench"
@@ -180,16 +179,7 @@ the primary; their lines add the share of the reads the replica served and the p
 				fmt.Fprintf(env.Stderr, "bench: through PgBouncer (transaction pooling, %d server connections) on port %d\n", size, b.Port())
 				// The floor prepares its statements as pgx does by default, which a transaction pooler cannot
 				// keep; describe-caching is what the Store itself picks when it finds a pooler.
-				through = func(database string) string {
-					u, err := url.Parse(b.URL(database))
-					if err != nil {
-						return b.URL(database) // a URL pgserver made; Open reports it if it does not parse
-					}
-					q := u.Query()
-					q.Set("default_query_exec_mode", "cache_describe")
-					u.RawQuery = q.Encode()
-					return u.String()
-				}
+				through = b.DescribingURL
 			}
 			_, err = bench.Run(ctx, bench.Config{
 				Through:        through,

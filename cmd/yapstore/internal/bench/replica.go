@@ -97,39 +97,41 @@ func (t *splitTracer) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatch
 func (t *splitTracer) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
 
 // waitReplayed waits until the replica at replicaURL accepts connections to its database and has replayed
-// the primary's log up to pos (0: any position), or until replicaWait has passed.
+// the primary's log up to pos (0: any position), or until replicaWait has passed. It polls on one connection
+// once it has one.
 func waitReplayed(ctx context.Context, replicaURL string, pos store.WALPosition) error {
 	ctx, cancel := context.WithTimeout(ctx, replicaWait)
 	defer cancel()
-	var last error
+	var conn *pgx.Conn
+	defer func() {
+		if conn != nil {
+			conn.Close(context.WithoutCancel(ctx))
+		}
+	}()
 	for {
-		last = replayedTo(ctx, replicaURL, pos)
-		if last == nil {
-			return nil
+		var err error
+		if conn == nil {
+			conn, err = pgx.Connect(ctx, replicaURL) // the database itself may not be replayed yet
+		}
+		if err == nil {
+			var done bool
+			err = conn.QueryRow(ctx, "SELECT pg_last_wal_replay_lsn() >= $1::text::pg_lsn", pos.String()).Scan(&done)
+			switch {
+			case err == nil && done:
+				return nil
+			case err == nil:
+				err = errors.New("not replayed yet")
+			default:
+				conn.Close(context.WithoutCancel(ctx))
+				conn = nil
+			}
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("bench: the replica did not replay the primary's log to %s within %s: %w", pos, replicaWait, last)
+			return fmt.Errorf("bench: the replica did not replay the primary's log to %s within %s: %w", pos, replicaWait, err)
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
-}
-
-// replayedTo returns nil when the replica at replicaURL has replayed the primary's log up to pos.
-func replayedTo(ctx context.Context, replicaURL string, pos store.WALPosition) error {
-	conn, err := pgx.Connect(ctx, replicaURL)
-	if err != nil {
-		return err // the database itself may not be replayed yet
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	var done bool
-	if err := conn.QueryRow(ctx, "SELECT pg_last_wal_replay_lsn() >= $1::text::pg_lsn", pos.String()).Scan(&done); err != nil {
-		return err
-	}
-	if !done {
-		return errors.New("not replayed yet")
-	}
-	return nil
 }
 
 // timeReads times a read workload's ops on impl (with timeOps) while env.replica's writers load the primary:

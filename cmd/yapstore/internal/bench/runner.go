@@ -371,12 +371,7 @@ func (r *runner) measure(ctx context.Context, w WorkloadID, clients int, open Op
 		memory: w == W3 || w == W4, replica: replica,
 	}
 	if r.scratch.statements && replica == nil { // a replica's reads are not in the primary's statistics
-		conn, err := pgx.Connect(ctx, url)
-		if err != nil {
-			return m, err
-		}
-		defer conn.Close(context.WithoutCancel(ctx))
-		env.server = &serverClock{conn: conn}
+		env.server = &serverClock{db: setup.Pool()}
 	}
 	return runWorkload(ctx, w, env, impl, counter)
 }

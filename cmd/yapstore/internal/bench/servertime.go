@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // ServerTime is the server's own time for a workload's timed operations, from pg_stat_statements: planning
@@ -52,13 +53,13 @@ func containsWord(list, word string) bool {
 	return false
 }
 
-// serverClock reads pg_stat_statements around a run's timed operations, on a connection of its own to the
-// run's database.
-type serverClock struct{ conn *pgx.Conn }
+// serverClock reads pg_stat_statements around a run's timed operations, through the run's setup pool on its
+// database (on the server itself, also when the implementations go through a pooler).
+type serverClock struct{ db *pgxpool.Pool }
 
 // reset forgets every statement so far.
 func (c serverClock) reset(ctx context.Context) error {
-	if _, err := c.conn.Exec(ctx, "SELECT pg_stat_statements_reset()"); err != nil {
+	if _, err := c.db.Exec(ctx, "SELECT pg_stat_statements_reset()"); err != nil {
 		return fmt.Errorf("bench: reset pg_stat_statements: %w", err)
 	}
 	return nil
@@ -68,7 +69,7 @@ func (c serverClock) reset(ctx context.Context) error {
 func (c serverClock) read(ctx context.Context) (ServerTime, error) {
 	var plan, exec float64
 	var t ServerTime
-	if err := c.conn.QueryRow(ctx, statementsQuery).Scan(&plan, &exec, &t.Statements); err != nil {
+	if err := c.db.QueryRow(ctx, statementsQuery).Scan(&plan, &exec, &t.Statements); err != nil {
 		return t, fmt.Errorf("bench: read pg_stat_statements: %w", err)
 	}
 	t.Plan = time.Duration(plan * float64(time.Millisecond))
