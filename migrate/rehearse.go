@@ -210,11 +210,10 @@ func (m *Migrator) copyDatabase(ctx context.Context, rep *RehearsalReport, progr
 	if others == 0 {
 		err = server.Clone(ctx, name, source)
 	}
-	var pgErr *pgconn.PgError
 	switch {
 	case others == 0 && err == nil:
 		rep.CopiedBy = "template"
-	case others > 0 || errors.As(err, &pgErr) && pgErr.Code == "55006":
+	case others > 0 || sqlState(err) == "55006": // object_in_use: a session connected meanwhile
 		progress("%s is in use: copying it with pg_dump and pg_restore instead", source)
 		if err := server.Create(ctx, name, ""); err != nil {
 			return nil, nil, fmt.Errorf("migrate: create the rehearsal copy: %w", err)

@@ -12,7 +12,6 @@ import (
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/yapstore/yapstore/internal/serverdb"
@@ -57,7 +56,7 @@ func (m *Migrator) openScratch(ctx context.Context) (*scratchDatabase, error) {
 	}
 	name := serverdb.NewName("yapstore_scratch", time.Now())
 	if err := server.Create(ctx, name, ""); err != nil {
-		if isInsufficientPrivilege(err) {
+		if sqlState(err) == insufficientPrivilege {
 			return inLive, nil
 		}
 		return nil, fmt.Errorf("%w: create %s: %w", ErrNoScratch, name, err)
@@ -139,7 +138,7 @@ func (m *Migrator) schemaInLiveDatabase(ctx context.Context, version string) (_ 
 	defer func() { _ = tx.Rollback() }()
 	name := serverdb.NewName("yapstore_scratch", time.Now())
 	if _, err := tx.ExecContext(ctx, "CREATE SCHEMA "+serverdb.QuoteIdent(name)); err != nil {
-		if isInsufficientPrivilege(err) {
+		if sqlState(err) == insufficientPrivilege {
 			return nil, fmt.Errorf("%w: the role may create neither a database nor a schema in this one: %w", ErrNoScratch, err)
 		}
 		return nil, fmt.Errorf("migrate: scratch schema: %w", err)
@@ -180,11 +179,8 @@ func (m *Migrator) schemaInLiveDatabase(ctx context.Context, version string) (_ 
 // concurrently matches the CONCURRENTLY of an index statement, which schemaInLiveDatabase leaves out.
 var concurrently = regexp.MustCompile(`(?i)\s+CONCURRENTLY\b`)
 
-// isInsufficientPrivilege reports whether err is PostgreSQL's refusal for want of a privilege (42501).
-func isInsufficientPrivilege(err error) bool {
-	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && pgErr.Code == "42501"
-}
+// insufficientPrivilege is PostgreSQL's SQLSTATE for a statement the role lacks the privilege for.
+const insufficientPrivilege = "42501"
 
 // liveSchema inspects the current schema of the database behind db (a connection or transaction).
 func liveSchema(ctx context.Context, db schema.ExecQuerier) (*schema.Schema, atlasmigrate.Driver, error) {

@@ -364,9 +364,15 @@ func lockTimeoutSetting(d time.Duration) string {
 
 // isLockTimeout reports whether err is PostgreSQL's lock_not_available (55P03): a lock wait ran past
 // lock_timeout.
-func isLockTimeout(err error) bool {
+func isLockTimeout(err error) bool { return sqlState(err) == "55P03" }
+
+// sqlState returns the SQLSTATE of the PostgreSQL error in err's chain, or "" when there is none.
+func sqlState(err error) string {
 	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && pgErr.Code == "55P03"
+	if errors.As(err, &pgErr) {
+		return pgErr.Code
+	}
+	return ""
 }
 
 // execute runs f with Atlas's executor on db (a connection or a transaction), recording it in the history.
