@@ -55,7 +55,7 @@ func startContainer(ctx context.Context, opts Options) (*Server, error) {
 		postgres.WithUsername(containerUser),
 		postgres.WithPassword(containerPassword),
 		postgres.WithDatabase(containerDB),
-		testcontainers.WithCmdArgs(containerSettings(opts)...),
+		testcontainers.WithCmdArgs(serverSettings(opts.Durable, opts.TrackStatements)...),
 		// The port is checked below, from this side, by connecting.
 		testcontainers.WithWaitStrategyAndDeadline(opts.StartTimeout, wait.ForLog(readyLine).WithOccurrence(2)),
 	}
@@ -141,13 +141,4 @@ func reachContainer(ctx context.Context, ctr *postgres.PostgresContainer) (strin
 		urls[i] = u.String()
 	}
 	return waitReadyAny(ctx, urls)
-}
-
-// containerSettings are the server settings a container runs with.
-func containerSettings(opts Options) []string {
-	settings := serverSettings(opts.Durable)
-	if opts.TrackStatements {
-		settings = append(settings, statementSettings...)
-	}
-	return settings
 }

@@ -61,18 +61,14 @@ type cluster struct {
 	proc     *serverProcess
 	binDir   string
 	password string
-	durable  bool
-	settings []string // the server settings postgres runs with
+	settings []string // the server settings postgres runs with, which a replica copies
 }
 
 // startCluster runs initdb in a new temporary directory and starts postgres on a free loopback port with
-// serverSettings(durable); a durable cluster's directory is on disk, never in memory. On failure it removes
-// everything it created.
+// serverSettings(durable, track), track only when the binaries have pg_stat_statements; a durable cluster's
+// directory is on disk, never in memory. On failure it removes everything it created.
 func startCluster(ctx context.Context, binDir string, durable, track bool, logf func(string, ...any)) (_ *cluster, err error) {
-	settings := serverSettings(durable)
-	if track && hasStatementsLibrary(binDir) {
-		settings = append(settings, statementSettings...)
-	}
+	settings := serverSettings(durable, track && hasStatementsLibrary(binDir))
 	runAs, err := serverAccount()
 	if err != nil {
 		return nil, err
@@ -126,7 +122,7 @@ func startCluster(ctx context.Context, binDir string, durable, track bool, logf 
 		}
 		if err == nil {
 			c := &cluster{dir: dir, port: port, url: url, runAs: runAs, proc: proc, binDir: binDir, password: password,
-				durable: durable, settings: settings}
+				settings: settings}
 			return c, nil
 		}
 		_ = proc.shutdown(context.WithoutCancel(ctx))
@@ -188,25 +184,25 @@ func startPostgres(binDir, dir, dataDir string, port int, settings []string, run
 }
 
 // serverSettings returns the options, as postgres command-line arguments, of a server Start starts: room for
-// many parallel tests' connection pools and, unless durable, no durability work. A durable server states
-// PostgreSQL's defaults explicitly, since the container module turns fsync off before these arguments.
-func serverSettings(durable bool) []string {
+// many parallel tests' connection pools and, unless durable, no durability work; with track, pg_stat_statements
+// loaded with planning times tracked (Options.TrackStatements). A durable server states PostgreSQL's defaults
+// explicitly, since the container module turns fsync off before these arguments.
+func serverSettings(durable, track bool) []string {
 	durability := "off"
 	if durable {
 		durability = "on"
 	}
-	return []string{
+	settings := []string{
 		"-c", "fsync=" + durability,
 		"-c", "synchronous_commit=" + durability,
 		"-c", "full_page_writes=" + durability,
 		"-c", "max_connections=300",
 	}
-}
-
-// statementSettings load pg_stat_statements with planning times tracked (Options.TrackStatements).
-var statementSettings = []string{
-	"-c", "shared_preload_libraries=pg_stat_statements",
-	"-c", "pg_stat_statements.track_planning=on",
+	if track {
+		settings = append(settings, "-c", "shared_preload_libraries=pg_stat_statements",
+			"-c", "pg_stat_statements.track_planning=on")
+	}
+	return settings
 }
 
 // hasStatementsLibrary reports whether the server binaries in binDir come with pg_stat_statements: the

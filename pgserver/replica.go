@@ -62,7 +62,7 @@ func StartReplica(ctx context.Context, primary *Server) (_ *Server, err error) {
 		return nil, fmt.Errorf("%w; replica log:\n%s", err, readTail(filepath.Join(dir, "postgres.log"), 2000))
 	}
 	c := &cluster{dir: dir, port: port, url: url, runAs: p.runAs, proc: proc, binDir: p.binDir, password: p.password,
-		durable: p.durable, settings: p.settings}
+		settings: p.settings}
 	return &Server{
 		url:          url,
 		kind:         KindLocal,
