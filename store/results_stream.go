@@ -9,17 +9,17 @@ import (
 	"github.com/yapstore/yapstore/compress"
 )
 
-// WriteResults writes every result of the simulation with job id jobID to w as the platform's GET /results
-// body, {"estimators": [{"name", "metadata", "pages"}, ...]}: the bytes Results.WriteJSON writes for
-// ResultsOf(GetResults(...)), NaN and Infinity included. It does not hold the decompressed results whole:
-// after one statement fetches the compressed blobs, they are inflated on up to GOMAXPROCS goroutines a
-// window ahead of the writer and written in order as each is ready, so memory holds a few pages' text at a
-// time. It returns ErrNotFound (OwnedBy scoping) or ErrInvalid, and compress.ErrTooLarge when the blobs
-// declare more than MaxReadBytes, before writing anything; blobs that turn out to hold more than they
-// declared fail it with compress.ErrTooLarge as soon as the read goes past the limit, as for GetResults. An unreadable blob fails the call with a
-// *BlobError once what comes before it has been written, unless ReportUnreadable leaves it out (a page
-// left out, metadata written as null); w's error is returned as it comes. A caller serving HTTP should treat
-// an error after the first byte as a response cut short.
+// WriteResults writes every result of the simulation with job id jobID to w as the platform's GET /results body,
+// {"estimators": [{"name", "metadata", "pages"}, ...]}: the bytes Results.WriteJSON writes for
+// ResultsOf(GetResults(...)), NaN and Infinity included. It does not hold the decompressed results whole: after one
+// statement fetches the compressed blobs, they are inflated on up to GOMAXPROCS goroutines a window ahead of the
+// writer and written in order as each is ready, so memory holds a few pages' text at a time. It returns ErrNotFound
+// (OwnedBy scoping) or ErrInvalid, and compress.ErrTooLarge when the blobs declare more than MaxReadBytes, before
+// writing anything; blobs that turn out to hold more than they declared fail it with compress.ErrTooLarge as soon as
+// the read goes past the limit, as for GetResults. An unreadable blob fails the call with a *BlobError once what
+// comes before it has been written, unless ReportUnreadable leaves it out (a page left out, metadata written as
+// null); w's error is returned as it comes. A caller serving HTTP should treat an error after the first byte as a
+// response cut short.
 func (s *Store) WriteResults(ctx context.Context, w io.Writer, jobID string, opts ...ReadOption) error {
 	ro := newReadOptions(opts)
 	rows, err := s.resultRows(ctx, jobID, nil, nil, ro)
