@@ -4,7 +4,7 @@
 .PHONY: help generate migration hash check test test-atlas build atlas
 
 help:
-	@echo "make generate             regenerate store/internal/dbsqlc from queries/ and schema/ (sqlc)"
+	@echo "make generate             regenerate store/internal/dbsqlc from queries/ and schema/ (sqlc), then store/rows_gen.go"
 	@echo "make migration NAME=x     write migrations/<version>_x.sql for the changes in schema/ (atlas)"
 	@echo "make hash                 rewrite migrations/atlas.sum after reviewing a migration by hand"
 	@echo "make check                what CI checks, without the tests"
@@ -15,6 +15,7 @@ help:
 
 generate:
 	scripts/sqlc.sh generate
+	go generate ./store
 
 migration:
 	@test -n "$(NAME)" || { echo "usage: make migration NAME=what_changed"; exit 2; }

@@ -113,3 +113,7 @@
 // is left half-written. No error, String, JSON or log value of this package carries a password, a hash, a
 // private key or a certificate.
 package store
+
+// The queries whose row comes out of a data-modifying CTE return the table's columns flat; rowgen writes the
+// copies into the table's own type (rows_gen.go), so that one function maps each table.
+//go:generate go run ./internal/rowgen UpdateTaskProgressRow=Task SubmitDirectRow=Simulation SubmitBatchRow=Simulation

@@ -115,16 +115,10 @@ func (s *Store) directSubmitParams(sub DirectSubmission) (dbsqlc.SubmitDirectPar
 // submittedDirect turns the result of the direct submission statement of tasks tasks into the Simulation it
 // stored.
 func submittedDirect(row dbsqlc.SubmitDirectRow, err error, tasks int) (Simulation, error) {
-	if err != nil {
-		return Simulation{}, mapError(err)
+	if err := checkSubmitted(err, row.TaskCount, tasks); err != nil {
+		return Simulation{}, err
 	}
-	if int(row.TaskCount) != tasks {
-		return Simulation{}, fmt.Errorf("yapstore: submit wrote %d tasks of %d", row.TaskCount, tasks)
-	}
-	return simulationFromRow(simulationRow{Simulation: dbsqlc.Simulation{
-		ID: row.ID, JobID: row.JobID, UserID: row.UserID, StartTime: row.StartTime, EndTime: row.EndTime,
-		Title: row.Title, Platform: row.Platform, InputType: row.InputType, SimType: row.SimType, JobState: row.JobState,
-	}, MergeID: row.MergeID})
+	return simulationFromRow(simulationRow{Simulation: simulationFromSubmitDirectRow(row), MergeID: row.MergeID})
 }
 
 // SubmitBatch creates a batch simulation with a new job id, its BatchSimulation row, its tasks (Pending,
@@ -178,17 +172,23 @@ func (s *Store) batchSubmitParams(sub BatchSubmission) (dbsqlc.SubmitBatchParams
 // submittedBatch turns the result of the batch submission statement of tasks tasks into the Simulation it
 // stored.
 func submittedBatch(row dbsqlc.SubmitBatchRow, err error, tasks int) (Simulation, error) {
-	if err != nil {
-		return Simulation{}, mapError(err)
-	}
-	if int(row.TaskCount) != tasks {
-		return Simulation{}, fmt.Errorf("yapstore: submit wrote %d tasks of %d", row.TaskCount, tasks)
+	if err := checkSubmitted(err, row.TaskCount, tasks); err != nil {
+		return Simulation{}, err
 	}
 	clusterID := row.ClusterID
-	return simulationFromRow(simulationRow{Simulation: dbsqlc.Simulation{
-		ID: row.ID, JobID: row.JobID, UserID: row.UserID, StartTime: row.StartTime, EndTime: row.EndTime,
-		Title: row.Title, Platform: row.Platform, InputType: row.InputType, SimType: row.SimType, JobState: row.JobState,
-	}, ClusterID: &clusterID, JobDir: row.JobDir, ArrayID: row.ArrayID, CollectID: row.CollectID})
+	return simulationFromRow(simulationRow{Simulation: simulationFromSubmitBatchRow(row),
+		ClusterID: &clusterID, JobDir: row.JobDir, ArrayID: row.ArrayID, CollectID: row.CollectID})
+}
+
+// checkSubmitted returns the error of a submission statement that failed or wrote other than tasks tasks.
+func checkSubmitted(err error, wrote int32, tasks int) error {
+	if err != nil {
+		return mapError(err)
+	}
+	if int(wrote) != tasks {
+		return fmt.Errorf("yapstore: submit wrote %d tasks of %d", wrote, tasks)
+	}
+	return nil
 }
 
 // preparedSubmission is what both submissions compute before sending.

@@ -121,13 +121,7 @@ func taskUpdated(row dbsqlc.UpdateTaskProgressRow, err error, simulationID, numb
 	if err != nil {
 		return UpdatedTask{}, notFoundOr(mapError(err), "task %d of simulation %d", number, simulationID)
 	}
-	// The update's row comes from a CTE, which sqlc.embed cannot name, so the task's columns arrive flat (in the
-	// table's column order, from u.*); this is the one place that lists them.
-	r := taskRow{Task: dbsqlc.Task{
-		ID: row.ID, SimulationID: row.SimulationID, TaskID: row.TaskID, RequestedPrimaries: row.RequestedPrimaries,
-		SimulatedPrimaries: row.SimulatedPrimaries, TaskState: row.TaskState, EstimatedTime: row.EstimatedTime,
-		StartTime: row.StartTime, EndTime: row.EndTime, Platform: row.Platform, LastUpdateTime: row.LastUpdateTime,
-	}, CeleryID: cmp.Or(row.NewCeleryID, row.CeleryID)}
+	r := taskRow{Task: taskFromUpdateTaskProgressRow(row), CeleryID: cmp.Or(row.NewCeleryID, row.CeleryID)}
 	t, err := taskFromRow(r)
 	if err != nil {
 		return UpdatedTask{}, err
