@@ -29,19 +29,9 @@ func listClustersCommand() *cli.Command {
 				if err != nil {
 					return err
 				}
-				if env.JSON {
-					out := make([]clusterJSON, len(clusters))
-					for i, c := range clusters {
-						out[i] = clusterJSON{c.ID, c.Name}
-					}
-					return env.PrintJSON(out)
-				}
-				env.Printf("%s in DB:\n", cli.Plural(len(clusters), "cluster"))
-				t := env.NewTable("ID", "CLUSTER NAME")
-				for _, c := range clusters {
-					t.Row(c.ID, c.Name)
-				}
-				return t.Flush()
+				return cli.PrintList(env, clusters, "cluster",
+					func(c store.Cluster) any { return clusterJSON{c.ID, c.Name} },
+					[]string{"ID", "CLUSTER NAME"}, func(c store.Cluster) []any { return []any{c.ID, c.Name} })
 			})
 		},
 	}
@@ -77,11 +67,7 @@ refused (exit code 1).`,
 				case err != nil:
 					return err
 				}
-				if env.JSON {
-					return env.PrintJSON(clusterJSON{c.ID, c.Name})
-				}
-				env.Printf("Added cluster %s, id %d\n", c.Name, c.ID)
-				return nil
+				return env.Report(clusterJSON{c.ID, c.Name}, "Added cluster %s, id %d\n", c.Name, c.ID)
 			})
 		},
 	}
@@ -113,11 +99,7 @@ message says how many: remove those simulations first.`,
 				case err != nil:
 					return err
 				}
-				if env.JSON {
-					return env.PrintJSON(map[string]string{"removed": name})
-				}
-				env.Printf("Removed cluster %s\n", name)
-				return nil
+				return env.Report(map[string]string{"removed": name}, "Removed cluster %s\n", name)
 			})
 		},
 	}

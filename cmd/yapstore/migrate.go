@@ -177,6 +177,19 @@ func (f *migrateFlags) openMigrator(ctx context.Context, env *cli.Env) (*migrate
 	return nil, "", fmt.Errorf("cannot connect to the database at %s: %s", dburl.Redact(dbURL), reason)
 }
 
+// run returns a command's Run that opens the Migrator with the flags' options, calls fn with it and the
+// database's URL, and closes it; an error opening it is the command's error.
+func (f *migrateFlags) run(fn func(ctx context.Context, env *cli.Env, m *migrate.Migrator, dbURL string) error) func(context.Context, *cli.Env) error {
+	return func(ctx context.Context, env *cli.Env) error {
+		m, dbURL, err := f.openMigrator(ctx, env)
+		if err != nil {
+			return err
+		}
+		defer m.Close()
+		return fn(ctx, env, m, dbURL)
+	}
+}
+
 // migrateCLIError is an error of package migrate reworded for operators: its message says what to do next,
 // and the original stays reachable for errors.Is and errors.As.
 type migrateCLIError struct {

@@ -61,12 +61,7 @@ Back up first, and try it on a copy of production.`,
 			"yapstore migrate adopt && yapstore migrate up --backup /var/backups/yaptide.dump",
 			"yapstore migrate adopt --json | jq .differences",
 		},
-		Run: func(ctx context.Context, env *cli.Env) error {
-			m, _, err := flags.openMigrator(ctx, env)
-			if err != nil {
-				return err
-			}
-			defer m.Close()
+		Run: flags.run(func(ctx context.Context, env *cli.Env, m *migrate.Migrator, _ string) error {
 			env.Logf("Comparing the database with the baseline replayed on a scratch database")
 			res, adoptErr := m.Adopt(ctx)
 			var (
@@ -101,7 +96,7 @@ Back up first, and try it on a copy of production.`,
 					blocked.File.Name)}
 			}
 			return nil
-		},
+		}),
 	}
 }
 

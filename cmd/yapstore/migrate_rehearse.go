@@ -54,12 +54,7 @@ CREATEDB privilege. Exits 1 when a table lost rows, the schema differs or a step
 			"yapstore migrate rehearse",
 			"yapstore migrate rehearse --json > rehearsal.json",
 		},
-		Run: func(ctx context.Context, env *cli.Env) error {
-			m, dbURL, err := flags.openMigrator(ctx, env)
-			if err != nil {
-				return err
-			}
-			defer m.Close()
+		Run: flags.run(func(ctx context.Context, env *cli.Env, m *migrate.Migrator, dbURL string) error {
 			progress := func(format string, args ...any) {
 				if !env.JSON {
 					env.Logf(format, args...)
@@ -101,7 +96,7 @@ CREATEDB privilege. Exits 1 when a table lost rows, the schema differs or a step
 				return migrateError(rerr)
 			}
 			return nil
-		},
+		}),
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/yapstore/yapstore/cmd/yapstore/internal/cli"
 	"github.com/yapstore/yapstore/internal/dburl"
+	"github.com/yapstore/yapstore/migrate"
 )
 
 // reportJSON is what "migrate report --json" prints: the figures operators send when they test a migration
@@ -42,12 +43,7 @@ whatever the state.`,
 			"yapstore migrate report > before.txt && yapstore migrate up && yapstore migrate report > after.txt",
 			"yapstore migrate report --json",
 		},
-		Run: func(ctx context.Context, env *cli.Env) error {
-			m, dbURL, err := flags.openMigrator(ctx, env)
-			if err != nil {
-				return err
-			}
-			defer m.Close()
+		Run: flags.run(func(ctx context.Context, env *cli.Env, m *migrate.Migrator, dbURL string) error {
 			out := reportJSON{MeasuredAt: time.Now().UTC().Truncate(time.Second), Database: dburl.Redact(dbURL),
 				YapstoreVersion: yapstoreVersion()}
 			facts, err := m.Server(ctx)
@@ -86,7 +82,7 @@ whatever the state.`,
 			}
 			env.Printf("\n")
 			return printDatabaseStats(env, stats)
-		},
+		}),
 	}
 }
 

@@ -72,12 +72,7 @@ usual meaning (the command failed, or the command line was wrong).`,
 			"yapstore migrate status --json | jq -r .state",
 			"yapstore migrate status >/dev/null; [ $? -eq 3 ] && yapstore migrate up",
 		},
-		Run: func(ctx context.Context, env *cli.Env) error {
-			m, _, err := flags.openMigrator(ctx, env)
-			if err != nil {
-				return err
-			}
-			defer m.Close()
+		Run: flags.run(func(ctx context.Context, env *cli.Env, m *migrate.Migrator, _ string) error {
 			st, err := m.Status(ctx)
 			if err != nil {
 				return migrateError(err)
@@ -107,7 +102,7 @@ usual meaning (the command failed, or the command line was wrong).`,
 				return nil
 			}
 			return &migrateExitError{code: code, msg: statusProblem(st, state)}
-		},
+		}),
 	}
 }
 

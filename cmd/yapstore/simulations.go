@@ -83,21 +83,14 @@ was never recorded are listed too (their user shows as "-") unless a filter is g
 				if err != nil {
 					return err
 				}
-				if env.JSON {
-					out := make([]simulationJSON, len(sims))
-					for i, sim := range sims {
-						out[i] = newSimulationJSON(sim, o)
-					}
-					return env.PrintJSON(out)
-				}
-				env.Printf("%s in DB:\n", cli.Plural(len(sims), "simulation"))
-				t := env.NewTable("ID", "JOB ID", "STATE", "PLATFORM", "SIM TYPE", "START (UTC)", "END (UTC)", "USER", "AUTH PROVIDER", "TITLE")
-				for _, sim := range sims {
-					user, provider := o.ownerCells(sim.UserID)
-					t.Row(sim.ID, sim.JobID, string(sim.State), string(sim.Platform), string(sim.SimType),
-						sim.StartTime, sim.EndTime, user, provider, shorten(sim.Title, maxTitleWidth))
-				}
-				return t.Flush()
+				return cli.PrintList(env, sims, "simulation",
+					func(sim store.Simulation) any { return newSimulationJSON(sim, o) },
+					[]string{"ID", "JOB ID", "STATE", "PLATFORM", "SIM TYPE", "START (UTC)", "END (UTC)", "USER", "AUTH PROVIDER", "TITLE"},
+					func(sim store.Simulation) []any {
+						user, provider := o.ownerCells(sim.UserID)
+						return []any{sim.ID, sim.JobID, string(sim.State), string(sim.Platform), string(sim.SimType),
+							sim.StartTime, sim.EndTime, user, provider, shorten(sim.Title, maxTitleWidth)}
+					})
 			})
 		},
 	}
@@ -159,15 +152,12 @@ given: its workers would keep reporting to a simulation that no longer exists.`,
 				case err != nil:
 					return err
 				}
-				if env.JSON {
-					return env.PrintJSON(struct {
-						ID    int32  `json:"id"`
-						JobID string `json:"job_id"`
-						State string `json:"state"`
-					}{sim.ID, sim.JobID, string(sim.State)})
-				}
-				env.Printf("Deleted simulation %d (%s) with its tasks, input, results and logs\n", id, sim.JobID)
-				return nil
+				return env.Report(struct {
+					ID    int32  `json:"id"`
+					JobID string `json:"job_id"`
+					State string `json:"state"`
+				}{sim.ID, sim.JobID, string(sim.State)},
+					"Deleted simulation %d (%s) with its tasks, input, results and logs\n", id, sim.JobID)
 			})
 		},
 	}

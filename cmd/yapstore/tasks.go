@@ -93,21 +93,14 @@ tasks of one simulation, of one user's simulations, of the users of one auth pro
 				if err != nil {
 					return err
 				}
-				if env.JSON {
-					out := make([]taskJSON, len(tasks))
-					for i, t := range tasks {
-						out[i] = newTaskJSON(t, ownerOf[t.SimulationID], o)
-					}
-					return env.PrintJSON(out)
-				}
-				env.Printf("%s in DB:\n", cli.Plural(len(tasks), "task"))
-				table := env.NewTable("SIMULATION", "TASK", "STATE", "PLATFORM", "PRIMARIES", "LAST UPDATE (UTC)", "USER", "AUTH PROVIDER")
-				for _, t := range tasks {
-					user, provider := o.ownerCells(ownerOf[t.SimulationID])
-					table.Row(t.SimulationID, t.Number, string(t.State), string(t.Platform),
-						fmt.Sprintf("%d/%d", t.SimulatedPrimaries, t.RequestedPrimaries), t.LastUpdateTime, user, provider)
-				}
-				return table.Flush()
+				return cli.PrintList(env, tasks, "task",
+					func(t store.Task) any { return newTaskJSON(t, ownerOf[t.SimulationID], o) },
+					[]string{"SIMULATION", "TASK", "STATE", "PLATFORM", "PRIMARIES", "LAST UPDATE (UTC)", "USER", "AUTH PROVIDER"},
+					func(t store.Task) []any {
+						user, provider := o.ownerCells(ownerOf[t.SimulationID])
+						return []any{t.SimulationID, t.Number, string(t.State), string(t.Platform),
+							fmt.Sprintf("%d/%d", t.SimulatedPrimaries, t.RequestedPrimaries), t.LastUpdateTime, user, provider}
+					})
 			})
 		},
 	}
@@ -150,14 +143,10 @@ is not changed.`,
 				if err != nil {
 					return err
 				}
-				if env.JSON {
-					return env.PrintJSON(struct {
-						SimulationID int32 `json:"simulation_id"`
-						TaskID       int32 `json:"task_id"`
-					}{simID, number})
-				}
-				env.Printf("Deleted task %d of simulation %d\n", number, simID)
-				return nil
+				return env.Report(struct {
+					SimulationID int32 `json:"simulation_id"`
+					TaskID       int32 `json:"task_id"`
+				}{simID, number}, "Deleted task %d of simulation %d\n", number, simID)
 			})
 		},
 	}

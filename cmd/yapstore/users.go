@@ -71,19 +71,9 @@ never printed.`,
 				if err != nil {
 					return err
 				}
-				if env.JSON {
-					out := make([]userJSON, len(users))
-					for i, u := range users {
-						out[i] = newUserJSON(u)
-					}
-					return env.PrintJSON(out)
-				}
-				env.Printf("%s in DB:\n", cli.Plural(len(users), "user"))
-				t := env.NewTable("ID", "USERNAME", "AUTH PROVIDER", "CREDENTIALS")
-				for _, u := range users {
-					t.Row(u.ID, u.Username, string(u.Provider), credentials(u))
-				}
-				return t.Flush()
+				return cli.PrintList(env, users, "user", func(u store.User) any { return newUserJSON(u) },
+					[]string{"ID", "USERNAME", "AUTH PROVIDER", "CREDENTIALS"},
+					func(u store.User) []any { return []any{u.ID, u.Username, string(u.Provider), credentials(u)} })
 			})
 		},
 	}
@@ -128,11 +118,7 @@ Single-sign-on users (KeycloakUser) are created by the platform at their first l
 				case err != nil:
 					return err
 				}
-				if env.JSON {
-					return env.PrintJSON(newUserJSON(u))
-				}
-				env.Printf("Added user %s, id %d\n", userLabel(u.Username, u.Provider), u.ID)
-				return nil
+				return env.Report(newUserJSON(u), "Added user %s, id %d\n", userLabel(u.Username, u.Provider), u.ID)
 			})
 		},
 	}
@@ -182,11 +168,7 @@ in through Keycloak have no password here.
 					}
 					return err
 				}
-				if env.JSON {
-					return env.PrintJSON(newUserJSON(u))
-				}
-				env.Printf("Updated the password of user %s, id %d\n", userLabel(u.Username, u.Provider), u.ID)
-				return nil
+				return env.Report(newUserJSON(u), "Updated the password of user %s, id %d\n", userLabel(u.Username, u.Provider), u.ID)
 			})
 		},
 	}
@@ -272,15 +254,12 @@ terminal). Should the user's simulations change between the question and the del
 				case err != nil:
 					return err
 				}
-				if env.JSON {
-					return env.PrintJSON(removedUserJSON{userJSON: newUserJSON(u), DeletedSimulations: owned})
-				}
+				var also string
 				if owned > 0 {
-					env.Printf("Deleted user %s, id %d, and its %s\n", userLabel(name, provider), u.ID, cli.Plural(int(owned), "simulation"))
-				} else {
-					env.Printf("Deleted user %s, id %d\n", userLabel(name, provider), u.ID)
+					also = ", and its " + cli.Plural(int(owned), "simulation")
 				}
-				return nil
+				return env.Report(removedUserJSON{userJSON: newUserJSON(u), DeletedSimulations: owned},
+					"Deleted user %s, id %d%s\n", userLabel(name, provider), u.ID, also)
 			})
 		},
 	}

@@ -18,6 +18,35 @@ func (e *Env) PrintJSON(v any) error {
 	return nil
 }
 
+// Report prints what a command did: v as JSON under --json, otherwise the line that format makes of args.
+// It returns the error of writing the JSON.
+func (e *Env) Report(v any, format string, args ...any) error {
+	if e.JSON {
+		return e.PrintJSON(v)
+	}
+	e.Printf(format, args...)
+	return nil
+}
+
+// PrintList prints a listing of items: under --json an array of each item's JSON form (toJSON), otherwise a
+// line counting them as noun ("3 users in DB:") and a table under headers with one row per item (row). It
+// returns the error of writing the JSON or the table.
+func PrintList[T any](e *Env, items []T, noun string, toJSON func(T) any, headers []string, row func(T) []any) error {
+	if e.JSON {
+		out := make([]any, len(items))
+		for i, item := range items {
+			out[i] = toJSON(item)
+		}
+		return e.PrintJSON(out)
+	}
+	e.Printf("%s in DB:\n", Plural(len(items), noun))
+	t := e.NewTable(headers...)
+	for _, item := range items {
+		t.Row(row(item)...)
+	}
+	return t.Flush()
+}
+
 // Table collects rows and writes them to standard output in aligned columns under a header.
 type Table struct {
 	env  *Env
