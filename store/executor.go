@@ -66,22 +66,19 @@ func (p retryingPool) Exec(ctx context.Context, sql string, args ...any) (pgconn
 
 // QueryRow returns a row that runs sql when scanned, again while the scan fails with a retryable error.
 func (p retryingPool) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	return retryingRow{p: p, ctx: ctx, sql: sql, args: args}
-}
-
-type retryingRow struct {
-	p    retryingPool
-	ctx  context.Context
-	sql  string
-	args []any
-}
-
-// Scan runs the statement and scans its row into dest.
-func (r retryingRow) Scan(dest ...any) error {
-	return r.p.cfg.retry(r.ctx, "statement", func() error {
-		return r.p.executor.QueryRow(r.ctx, r.sql, r.args...).Scan(dest...)
+	return rowFunc(func(dest ...any) error {
+		return p.cfg.retry(ctx, "statement", func() error {
+			return p.executor.QueryRow(ctx, sql, args...).Scan(dest...)
+		})
 	})
 }
+
+// rowFunc is a pgx.Row that runs its statement only when scanned, as the executors' QueryRow return it: the
+// function runs the statement and scans its row into dest.
+type rowFunc func(dest ...any) error
+
+// Scan calls f with dest.
+func (f rowFunc) Scan(dest ...any) error { return f(dest...) }
 
 // retry runs op up to the configured attempts while it fails with a serialization failure or a deadlock and
 // ctx is live, and returns its last error: the one loop behind InTx and the retrying pool. Each retry is
@@ -140,22 +137,12 @@ func (e tracingExecutor) Query(ctx context.Context, sql string, args ...any) (pg
 
 // QueryRow returns a row that runs sql between the tracer's start and end when scanned.
 func (e tracingExecutor) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	return tracedRow{e: e, ctx: ctx, sql: sql, args: args}
-}
-
-type tracedRow struct {
-	e    tracingExecutor
-	ctx  context.Context
-	sql  string
-	args []any
-}
-
-// Scan runs the statement and scans its row into dest.
-func (r tracedRow) Scan(dest ...any) error {
-	ctx := r.e.tracer.TraceQueryStart(r.ctx, nil, pgx.TraceQueryStartData{SQL: r.sql, Args: r.args})
-	err := r.e.executor.QueryRow(ctx, r.sql, r.args...).Scan(dest...)
-	r.e.tracer.TraceQueryEnd(ctx, nil, pgx.TraceQueryEndData{Err: statementError(err)})
-	return err
+	return rowFunc(func(dest ...any) error {
+		ctx := e.tracer.TraceQueryStart(ctx, nil, pgx.TraceQueryStartData{SQL: sql, Args: args})
+		err := e.executor.QueryRow(ctx, sql, args...).Scan(dest...)
+		e.tracer.TraceQueryEnd(ctx, nil, pgx.TraceQueryEndData{Err: statementError(err)})
+		return err
+	})
 }
 
 // SendBatch sends b between the batch tracer's start and end, reporting each statement's outcome as it is

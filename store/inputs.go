@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 
 	"github.com/yapstore/yapstore/store/internal/dbsqlc"
 )
@@ -49,13 +48,5 @@ func (s *Store) GetInputInto(ctx context.Context, simulationID int32, v any, opt
 func (s *Store) inputBlob(ctx context.Context, simulationID int32, opts []ReadOption) ([]byte, error) {
 	ro := newReadOptions(opts)
 	row, err := queries.GetInput(ctx, s.reader(ro), dbsqlc.GetInputParams{SimulationID: simulationID, OwnerID: ro.ownerID})
-	if err = mapError(err); errors.Is(err, ErrNotFound) {
-		return nil, notFoundf("simulation %d", simulationID)
-	} else if err != nil {
-		return nil, err
-	}
-	if !row.HasInput {
-		return nil, notFoundf("input of simulation %d", simulationID)
-	}
-	return row.CompressedData, nil
+	return simulationBlob(row.CompressedData, row.HasInput, err, "input", simulationID)
 }

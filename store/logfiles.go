@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 
 	"github.com/yapstore/yapstore/store/internal/dbsqlc"
 )
@@ -75,13 +74,5 @@ func (s *Store) GetLogfilesJSON(ctx context.Context, simulationID int32, opts ..
 func (s *Store) logfilesBlob(ctx context.Context, simulationID int32, opts []ReadOption) ([]byte, error) {
 	ro := newReadOptions(opts)
 	row, err := queries.GetLogfiles(ctx, s.reader(ro), dbsqlc.GetLogfilesParams{SimulationID: simulationID, OwnerID: ro.ownerID})
-	if err = mapError(err); errors.Is(err, ErrNotFound) {
-		return nil, notFoundf("simulation %d", simulationID)
-	} else if err != nil {
-		return nil, err
-	}
-	if !row.HasLogfiles {
-		return nil, notFoundf("log files of simulation %d", simulationID)
-	}
-	return row.CompressedData, nil
+	return simulationBlob(row.CompressedData, row.HasLogfiles, err, "log files", simulationID)
 }

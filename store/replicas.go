@@ -308,23 +308,13 @@ func (r *replicaRows) Err() error {
 
 // QueryRow returns a row read from the replica, or from the primary when the replica's connection fails.
 func (e replicaExecutor) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	return replicaRow{e: e, ctx: ctx, sql: sql, args: args}
-}
-
-type replicaRow struct {
-	e    replicaExecutor
-	ctx  context.Context
-	sql  string
-	args []any
-}
-
-// Scan reads the row into dest.
-func (r replicaRow) Scan(dest ...any) error {
-	err := r.e.executor.QueryRow(r.ctx, r.sql, r.args...).Scan(dest...)
-	if err != nil && r.e.unreachable(err) {
-		return r.e.primary.QueryRow(r.ctx, r.sql, r.args...).Scan(dest...)
-	}
-	return err
+	return rowFunc(func(dest ...any) error {
+		err := e.executor.QueryRow(ctx, sql, args...).Scan(dest...)
+		if err != nil && e.unreachable(err) {
+			return e.primary.QueryRow(ctx, sql, args...).Scan(dest...)
+		}
+		return err
+	})
 }
 
 // unreachable reports whether err says the replica could not be reached (and marks it unhealthy until the

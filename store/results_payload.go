@@ -138,60 +138,48 @@ func (c *jsonCursor) literal(word string) bool {
 // object reads an object, calling member with each key while the cursor stands before that key's value;
 // member must consume the value.
 func (c *jsonCursor) object(member func(key string) error) error {
-	if c.next() != '{' {
-		return c.errorf("expected an object")
-	}
-	c.i++
-	if c.next() == '}' {
-		c.i++
-		return nil
-	}
-	for {
-		key, err := c.stringValue()
-		if err != nil {
+	var key string
+	return c.sequence('{', '}', "an object", func() (err error) {
+		if key, err = c.stringValue(); err != nil {
 			return err
 		}
 		if c.next() != ':' {
 			return c.errorf("expected ':' after key %q", key)
 		}
 		c.i++
-		if err := member(key); err != nil {
-			return err
-		}
-		switch c.next() {
-		case ',':
-			c.i++
-		case '}':
-			c.i++
-			return nil
-		default:
-			return c.errorf("expected ',' or '}' after the value of %q", key)
-		}
-	}
+		return member(key)
+	}, func() string { return fmt.Sprintf("the value of %q", key) })
 }
 
 // array reads an array, calling element while the cursor stands before each element; element must consume it.
 func (c *jsonCursor) array(element func() error) error {
-	if c.next() != '[' {
-		return c.errorf("expected an array")
+	return c.sequence('[', ']', "an array", element, func() string { return "an array element" })
+}
+
+// sequence reads the members of an object or the elements of an array, what, delimited by open and close,
+// calling item while the cursor stands before each; item must consume it. after names, for an error, what
+// an item just read was.
+func (c *jsonCursor) sequence(open, close byte, what string, item func() error, after func() string) error {
+	if c.next() != open {
+		return c.errorf("expected %s", what)
 	}
 	c.i++
-	if c.next() == ']' {
+	if c.next() == close {
 		c.i++
 		return nil
 	}
 	for {
-		if err := element(); err != nil {
+		if err := item(); err != nil {
 			return err
 		}
 		switch c.next() {
 		case ',':
 			c.i++
-		case ']':
+		case close:
 			c.i++
 			return nil
 		default:
-			return c.errorf("expected ',' or ']' after an array element")
+			return c.errorf("expected ',' or '%c' after %s", close, after())
 		}
 	}
 }

@@ -253,10 +253,7 @@ func migrateError(err error) error {
 // unknownVersionError says which versions exist when an operator named one that does not.
 func unknownVersionError(m *migrate.Migrator, version string, err error) error {
 	files := m.Files()
-	known := make([]string, len(files))
-	for i, f := range files {
-		known[i] = f.Version + " (" + f.Description + ")"
-	}
+	known := mapEach(files, func(f migrate.File) string { return f.Version + " (" + f.Description + ")" })
 	msg := strings.Join(strings.Fields(strings.TrimPrefix(err.Error(), "migrate: ")), " ")
 	if !strings.Contains(msg, version) {
 		msg += ": " + version

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/yapstore/yapstore/cmd/yapstore/internal/cli"
 	"github.com/yapstore/yapstore/migrate"
@@ -123,7 +122,7 @@ func newAdoptJSON(res *migrate.AdoptResult, adopted bool, mismatch *migrate.Sche
 		out.Fixed = append(out.Fixed, newDifferencesJSON(res.Fixed)...)
 		out.FixSQL = append(out.FixSQL, res.FixSQL...)
 		out.Kept = append(out.Kept, res.Kept...)
-		out.Pending = append(out.Pending, newMigrationFilesJSON(res.Pending)...)
+		out.Pending = append(out.Pending, mapEach(res.Pending, newMigrationFileJSON)...)
 	}
 	if mismatch != nil {
 		out.Differences, out.ReferenceSQL = newDifferencesJSON(mismatch.Differences), mismatch.SQL
@@ -152,12 +151,7 @@ func printAdopt(env *cli.Env, m *migrate.Migrator, res *migrate.AdoptResult, mis
 		for _, d := range mismatch.Differences {
 			env.Printf("  %s\n", d)
 		}
-		if len(mismatch.SQL) > 0 {
-			env.Printf("For reference, the statements that would turn it into the baseline (not run):\n")
-			for _, q := range mismatch.SQL {
-				printIndentedLines(env, q+";")
-			}
-		}
+		printStatements(env, "For reference, the statements that would turn it into the baseline (not run):", mismatch.SQL)
 		return
 	case blocked != nil:
 		env.Printf("The schema matches the baseline, but rows already there prevent %s:\n", blocked.File.Name)
@@ -175,23 +169,14 @@ func printAdopt(env *cli.Env, m *migrate.Migrator, res *migrate.AdoptResult, mis
 	for _, d := range res.Fixed {
 		env.Printf("Fixed: %s\n", d)
 	}
-	if len(res.FixSQL) > 0 {
-		env.Printf("with:\n")
-		for _, q := range res.FixSQL {
-			printIndentedLines(env, q+";")
-		}
-	}
+	printStatements(env, "with:", res.FixSQL)
 	for _, k := range res.Kept {
 		env.Printf("Kept: %s\n", k)
 	}
 	env.Printf("Adopted: version %s is recorded in the history as the baseline. No row was touched.\n",
 		migrationVersionText(m, res.Baseline))
 	if len(res.Pending) > 0 {
-		names := make([]string, len(res.Pending))
-		for i, f := range res.Pending {
-			names[i] = f.Name
-		}
 		env.Printf("Pending, checked against the rows there: %s. Run 'yapstore migrate up' to apply.\n",
-			strings.Join(names, ", "))
+			fileNames(res.Pending))
 	}
 }

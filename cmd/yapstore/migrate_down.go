@@ -131,7 +131,7 @@ func newDownJSON(res *migrate.DownResult, plan bool, drift *migrate.DriftError) 
 		return out
 	}
 	out.From, out.To, out.Applied, out.DurationMS = res.From, res.To, res.Applied, migrateMillis(res.Duration)
-	out.Reverted = append(out.Reverted, newRevisionsJSON(res.Reverted)...)
+	out.Reverted = append(out.Reverted, mapEach(res.Reverted, newRevisionJSON)...)
 	out.SQL = append(out.SQL, res.SQL...)
 	for _, l := range res.DataLoss {
 		diff := newDifferencesJSON([]migrate.Difference{l.Difference})[0]
@@ -171,14 +171,11 @@ func printDown(env *cli.Env, m *migrate.Migrator, res *migrate.DownResult, plan,
 	for _, r := range res.Reverted {
 		env.Printf("  %s %s\n", r.Version, r.Description)
 	}
+	header := "with these statements, in one transaction:"
 	if res.Applied {
-		env.Printf("It ran, in one transaction:\n")
-	} else {
-		env.Printf("with these statements, in one transaction:\n")
+		header = "It ran, in one transaction:"
 	}
-	for _, q := range res.SQL {
-		printIndentedLines(env, q+";")
-	}
+	printStatements(env, header, res.SQL)
 	if len(res.DataLoss) > 0 {
 		verb := "would drop"
 		if res.Applied {

@@ -22,12 +22,18 @@ func newMigrationFileJSON(f migrate.File) migrationFileJSON {
 	return migrationFileJSON{Version: f.Version, Description: f.Description, Name: f.Name}
 }
 
-func newMigrationFilesJSON(files []migrate.File) []migrationFileJSON {
-	out := make([]migrationFileJSON, len(files))
-	for i, f := range files {
-		out[i] = newMigrationFileJSON(f)
+// mapEach returns f of each of items, in order; never nil, so that JSON prints an empty list as [].
+func mapEach[T, U any](items []T, f func(T) U) []U {
+	out := make([]U, len(items))
+	for i, item := range items {
+		out[i] = f(item)
 	}
 	return out
+}
+
+// fileNames lists the names of files for a sentence.
+func fileNames(files []migrate.File) string {
+	return strings.Join(mapEach(files, func(f migrate.File) string { return f.Name }), ", ")
 }
 
 // revisionJSON is a row of the history table as --json prints it.
@@ -50,14 +56,6 @@ func newRevisionJSON(r migrate.Revision) revisionJSON {
 		ExecutedAt: r.ExecutedAt.UTC(), ExecutionMS: migrateMillis(r.ExecutionTime), Error: r.Error,
 		ErrorStatement: r.ErrorStatement, OperatorVersion: r.OperatorVersion,
 	}
-}
-
-func newRevisionsJSON(revs []migrate.Revision) []revisionJSON {
-	out := make([]revisionJSON, len(revs))
-	for i, r := range revs {
-		out[i] = newRevisionJSON(r)
-	}
-	return out
 }
 
 // databaseStatsJSON is a migrate.Stats as --json prints it: exact figures, sizes in bytes.
@@ -95,11 +93,9 @@ type differenceJSON struct {
 }
 
 func newDifferencesJSON(diffs []migrate.Difference) []differenceJSON {
-	out := make([]differenceJSON, len(diffs))
-	for i, d := range diffs {
-		out[i] = differenceJSON{Table: d.Table, Object: d.Object, Problem: d.Problem, Text: d.String()}
-	}
-	return out
+	return mapEach(diffs, func(d migrate.Difference) differenceJSON {
+		return differenceJSON{Table: d.Table, Object: d.Object, Problem: d.Problem, Text: d.String()}
+	})
 }
 
 // migrateMillis returns d in milliseconds, to the microsecond, for JSON.
@@ -216,6 +212,17 @@ func printDatabaseStatsComparison(env *cli.Env, before, after *migrate.Stats) er
 		t.Row(name, rowsBefore, rowsAfter, sizeBefore, sizeAfter)
 	}
 	return t.Flush()
+}
+
+// printStatements prints header and then each of statements, indented and ended by ";", when there are any.
+func printStatements(env *cli.Env, header string, statements []string) {
+	if len(statements) == 0 {
+		return
+	}
+	env.Printf("%s\n", header)
+	for _, q := range statements {
+		printIndentedLines(env, q+";")
+	}
 }
 
 // printIndentedLines prints each line of text (SQL, a PostgreSQL detail) indented by two spaces.

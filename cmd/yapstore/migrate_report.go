@@ -56,7 +56,7 @@ whatever the state.`,
 				return migrateError(err)
 			}
 			out.State, _ = migrationState(st)
-			out.Current, out.Latest, out.Pending = st.Current, st.Latest, newMigrationFilesJSON(st.Pending)
+			out.Current, out.Latest, out.Pending = st.Current, st.Latest, mapEach(st.Pending, newMigrationFileJSON)
 			start := time.Now()
 			stats, err := m.Stats(ctx)
 			if err != nil {

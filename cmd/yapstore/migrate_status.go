@@ -81,9 +81,9 @@ usual meaning (the command failed, or the command line was wrong).`,
 			if env.JSON {
 				out := statusJSON{
 					State: state, ExitCode: code, Current: st.Current, Latest: st.Latest,
-					Applied: newRevisionsJSON(st.Applied), Pending: newMigrationFilesJSON(st.Pending),
-					Changed: st.Changed, Unknown: newRevisionsJSON(st.Unknown),
-					OutOfOrder: newMigrationFilesJSON(st.OutOfOrder), NotClean: st.NotClean,
+					Applied: mapEach(st.Applied, newRevisionJSON), Pending: mapEach(st.Pending, newMigrationFileJSON),
+					Changed: st.Changed, Unknown: mapEach(st.Unknown, newRevisionJSON),
+					OutOfOrder: mapEach(st.OutOfOrder, newMigrationFileJSON), NotClean: st.NotClean,
 				}
 				if out.Changed == nil {
 					out.Changed = []string{}
@@ -146,17 +146,10 @@ func printStatus(env *cli.Env, m *migrate.Migrator, st *migrate.Status, state st
 		env.Printf("\nChanged since applied: %s\n", strings.Join(st.Changed, ", "))
 	}
 	if len(st.OutOfOrder) > 0 {
-		names := make([]string, len(st.OutOfOrder))
-		for i, f := range st.OutOfOrder {
-			names[i] = f.Name
-		}
-		env.Printf("\nAdded out of order (older than the last applied version, never ran): %s\n", strings.Join(names, ", "))
+		env.Printf("\nAdded out of order (older than the last applied version, never ran): %s\n", fileNames(st.OutOfOrder))
 	}
 	if len(st.Unknown) > 0 {
-		versions := make([]string, len(st.Unknown))
-		for i, r := range st.Unknown {
-			versions[i] = r.Version
-		}
+		versions := mapEach(st.Unknown, func(r migrate.Revision) string { return r.Version })
 		env.Printf("\nApplied by a newer yapstore (not among this one's files): %s. This yapstore leaves the schema alone.\n",
 			strings.Join(versions, ", "))
 	}

@@ -22,16 +22,11 @@ import (
 func main() { demo.Main("results", run) }
 
 func run(ctx context.Context) (err error) {
-	db, err := demo.OpenMigrated(ctx, "results")
+	s, cleanup, err := demo.OpenStore(ctx, "results")
 	if err != nil {
 		return err
 	}
-	defer func() { err = errors.Join(err, db.Close(context.WithoutCancel(ctx))) }()
-	s, err := store.Open(ctx, db.URL)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
+	defer func() { err = errors.Join(err, cleanup()) }()
 	user, jobID, err := setUp(ctx, s)
 	if err != nil {
 		return err

@@ -49,17 +49,12 @@ func main() {
 
 // run serves on addr until ctx ends, calling ready with the server's base URL once it accepts requests.
 func run(ctx context.Context, addr string, ready func(baseURL string)) (err error) {
-	db, err := demo.OpenMigrated(ctx, "service")
-	if err != nil {
-		return err
-	}
-	defer func() { err = errors.Join(err, db.Close(context.WithoutCancel(ctx))) }()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	s, err := store.Open(ctx, db.URL, store.WithLogger(log))
+	s, cleanup, err := demo.OpenStore(ctx, "service", store.WithLogger(log))
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer func() { err = errors.Join(err, cleanup()) }()
 
 	keys := newUpdateKeys()
 	user, sim, err := seed(ctx, s)

@@ -29,16 +29,11 @@ const (
 func main() { demo.Main("worker", run) }
 
 func run(ctx context.Context) (err error) {
-	db, err := demo.OpenMigrated(ctx, "worker")
+	s, cleanup, err := demo.OpenStore(ctx, "worker")
 	if err != nil {
 		return err
 	}
-	defer func() { err = errors.Join(err, db.Close(context.WithoutCancel(ctx))) }()
-	s, err := store.Open(ctx, db.URL)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
+	defer func() { err = errors.Join(err, cleanup()) }()
 
 	// The service accepts a simulation and queues its tasks.
 	params := make([]store.DirectTaskParams, tasks)

@@ -8,6 +8,7 @@ import (
 	"os/signal"
 
 	"github.com/yapstore/yapstore/migrate"
+	"github.com/yapstore/yapstore/store"
 )
 
 // Main runs an example's run function with a context that ends on Ctrl-C (so that run can still clean up),
@@ -25,16 +26,21 @@ func Main(name string, run func(ctx context.Context) error) {
 // Printf writes one line of an example's progress to standard output.
 func Printf(format string, args ...any) { fmt.Printf(format+"\n", args...) }
 
-// OpenMigrated is what the quickstart does step by step before it opens a Store: OpenDatabase, with
-// progress on standard output, then the embedded migrations applied with migrate.Apply. The caller must
-// Close the Database. It fails as OpenDatabase and migrate.Apply do, and then leaves nothing behind.
-func OpenMigrated(ctx context.Context, prefix string) (*Database, error) {
+// OpenStore is what the quickstart does step by step: OpenDatabase, with progress on standard output, the
+// embedded migrations applied with migrate.Apply, and store.Open with opts. The caller must call cleanup, which
+// closes the Store and drops the database, when it is finished with them. It fails as those do, and then
+// leaves nothing behind.
+func OpenStore(ctx context.Context, prefix string, opts ...store.Option) (s *store.Store, cleanup func() error, err error) {
 	db, err := OpenDatabase(ctx, prefix, Printf)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	closeDB := func() error { return db.Close(context.WithoutCancel(ctx)) }
 	if _, err := migrate.Apply(ctx, db.URL); err != nil {
-		return nil, errors.Join(err, db.Close(context.WithoutCancel(ctx)))
+		return nil, nil, errors.Join(err, closeDB())
 	}
-	return db, nil
+	if s, err = store.Open(ctx, db.URL, opts...); err != nil {
+		return nil, nil, errors.Join(err, closeDB())
+	}
+	return s, func() error { s.Close(); return closeDB() }, nil
 }
