@@ -228,9 +228,9 @@ func (s *Store) prepareSubmission(sub Submission, platform Platform, primaries [
 		}
 	}
 	if sub.Input != nil {
-		blob, err := s.codec().CompressJSON(sub.Input)
+		blob, err := s.compressText("input", sub.Input)
 		if err != nil {
-			return p, fmt.Errorf("%w: input: %w", ErrInvalid, err)
+			return p, err
 		}
 		p.input = blob
 	}
