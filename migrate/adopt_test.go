@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/yapstore/yapstore/internal/fixtures/fixturestest"
 	"github.com/yapstore/yapstore/migrate"
 	"github.com/yapstore/yapstore/migrations"
 )
@@ -44,19 +45,15 @@ func productionDatabase(t *testing.T, kind productionKind, extra string) string 
 	return url
 }
 
-// tableContents returns, per table of the platform's schema, a digest of every row in id order, to prove
-// that no row was lost or changed. NULLs are left out of each row, so that a later migration adding a
-// nullable column does not count as a change to every row; a value set to or from NULL still does.
+// tableContents returns, per table of the platform's schema, its fixturestest.RowsDigestSQL, to prove that no
+// row was lost or changed.
 func tableContents(t *testing.T, url string) map[string]string {
 	t.Helper()
 	db := openDB(t, url)
 	out := map[string]string{}
-	for _, table := range []string{"User", "YaptideUser", "KeycloakUser", "Cluster", "Simulation",
-		"CelerySimulation", "BatchSimulation", "Task", "CeleryTask", "BatchTask", "Input", "Estimator", "Page",
-		"Logfiles"} {
+	for _, table := range fixturestest.PlatformTables {
 		var digest string
-		require.NoError(t, db.QueryRowContext(t.Context(), `SELECT count(*) || ':' ||
-  coalesce(md5(string_agg(jsonb_strip_nulls(to_jsonb(r))::text, '|' ORDER BY r.id)), '') FROM "`+table+`" r`).Scan(&digest))
+		require.NoError(t, db.QueryRowContext(t.Context(), fixturestest.RowsDigestSQL(table)).Scan(&digest))
 		out[table] = digest
 	}
 	return out

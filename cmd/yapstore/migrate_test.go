@@ -14,6 +14,7 @@ import (
 
 	"github.com/yapstore/yapstore/cmd/yapstore/internal/cli"
 	"github.com/yapstore/yapstore/internal/dburl"
+	"github.com/yapstore/yapstore/internal/fixtures/fixturestest"
 	"github.com/yapstore/yapstore/migrate"
 	"github.com/yapstore/yapstore/migrations"
 	"github.com/yapstore/yapstore/storetest"
@@ -113,18 +114,12 @@ INSERT INTO alembic_version (version_num) VALUES ('` + migrate.AlembicHead + `')
 	return url
 }
 
-// platformTables are the fourteen tables of the platform's schema.
-var platformTables = []string{"User", "YaptideUser", "KeycloakUser", "Cluster", "Simulation", "CelerySimulation",
-	"BatchSimulation", "Task", "CeleryTask", "BatchTask", "Input", "Estimator", "Page", "Logfiles"}
-
-// tableDigests returns, per table, its row count and a digest of every row in id order, to prove that no
-// row was lost or changed.
+// tableDigests returns, per table, its fixturestest.RowsDigestSQL, to prove that no row was lost or changed.
 func tableDigests(t *testing.T, url string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	for _, table := range platformTables {
-		out[table] = queryString(t, url, `SELECT count(*) || ':' ||
-  coalesce(md5(string_agg(to_jsonb(r)::text, '|' ORDER BY r.id)), '') FROM "`+table+`" r`)
+	for _, table := range fixturestest.PlatformTables {
+		out[table] = queryString(t, url, fixturestest.RowsDigestSQL(table))
 	}
 	return out
 }
@@ -281,9 +276,9 @@ func TestMigrateUpOnEmptyDatabasePrintsFigures(t *testing.T) {
 	require.Regexp(t, `(?m)^Database size: .+ before, .+ after \(\+.+; \d+ -> \d+ bytes\)$`, out)
 	// Every table appears after (the database had none before), with zero rows.
 	table := tableRows(t, out[strings.Index(out, "Database size:"):])
-	require.Len(t, table, len(platformTables))
+	require.Len(t, table, len(fixturestest.PlatformTables))
 	for _, row := range table {
-		require.Contains(t, platformTables, row[0])
+		require.Contains(t, fixturestest.PlatformTables, row[0])
 		require.Equal(t, []string{"-", "0", "-"}, []string{row[1], row[2], row[3]}, "%v", row)
 	}
 
@@ -312,7 +307,7 @@ func TestMigrateUpToAndJSON(t *testing.T) {
 	require.NotNil(t, res.Before)
 	require.Empty(t, res.Before.Tables)
 	require.NotNil(t, res.After)
-	require.Len(t, res.After.Tables, len(platformTables))
+	require.Len(t, res.After.Tables, len(fixturestest.PlatformTables))
 	require.Positive(t, res.After.DatabaseSize)
 	require.Nil(t, res.Backup)
 
@@ -384,7 +379,7 @@ func TestMigrateReport(t *testing.T) {
 	require.Regexp(t, `(?m)^Server:          PostgreSQL \d+`, r.stdout)
 	require.Regexp(t, `(?m)^Database size: .+ \(\d+ bytes\)$`, r.stdout)
 	rows := tableRows(t, r.stdout[strings.Index(r.stdout, "Database size:"):])
-	require.Len(t, rows, len(platformTables)+1, "the platform's tables and alembic_version")
+	require.Len(t, rows, len(fixturestest.PlatformTables)+1, "the platform's tables and alembic_version")
 	counts := map[string]string{}
 	for _, row := range rows {
 		counts[row[0]] = row[1]
