@@ -52,6 +52,13 @@ func withStore(ctx context.Context, env *cli.Env, fn func(s *store.Store) error)
 	return describeDBError(fn(s))
 }
 
+// storeRun returns a command's Run that calls fn with an open Store, as withStore does.
+func storeRun(fn func(ctx context.Context, env *cli.Env, s *store.Store) error) func(context.Context, *cli.Env) error {
+	return func(ctx context.Context, env *cli.Env) error {
+		return withStore(ctx, env, func(s *store.Store) error { return fn(ctx, env, s) })
+	}
+}
+
 // connectReason returns why connecting failed, on one line and without the store's prefix.
 func connectReason(err error) string {
 	if errors.Is(err, context.DeadlineExceeded) {

@@ -73,26 +73,24 @@ was never recorded are listed too (their user shows as "-") unless a filter is g
 			"yapstore list-simulations --user alice --auth-provider KeycloakUser",
 			"yapstore list-simulations --json | jq '.[] | select(.state == \"RUNNING\") | .id'",
 		},
-		Run: func(ctx context.Context, env *cli.Env) error {
-			return withStore(ctx, env, func(s *store.Store) error {
-				o, err := filter.load(ctx, s)
-				if err != nil {
-					return err
-				}
-				sims, err := o.simulations(ctx, s)
-				if err != nil {
-					return err
-				}
-				return cli.PrintList(env, sims, "simulation",
-					func(sim store.Simulation) any { return newSimulationJSON(sim, o) },
-					[]string{"ID", "JOB ID", "STATE", "PLATFORM", "SIM TYPE", "START (UTC)", "END (UTC)", "USER", "AUTH PROVIDER", "TITLE"},
-					func(sim store.Simulation) []any {
-						user, provider := o.ownerCells(sim.UserID)
-						return []any{sim.ID, sim.JobID, string(sim.State), string(sim.Platform), string(sim.SimType),
-							sim.StartTime, sim.EndTime, user, provider, shorten(sim.Title, maxTitleWidth)}
-					})
-			})
-		},
+		Run: storeRun(func(ctx context.Context, env *cli.Env, s *store.Store) error {
+			o, err := filter.load(ctx, s)
+			if err != nil {
+				return err
+			}
+			sims, err := o.simulations(ctx, s)
+			if err != nil {
+				return err
+			}
+			return cli.PrintList(env, sims, "simulation",
+				func(sim store.Simulation) any { return newSimulationJSON(sim, o) },
+				[]string{"ID", "JOB ID", "STATE", "PLATFORM", "SIM TYPE", "START (UTC)", "END (UTC)", "USER", "AUTH PROVIDER", "TITLE"},
+				func(sim store.Simulation) []any {
+					user, provider := o.ownerCells(sim.UserID)
+					return []any{sim.ID, sim.JobID, string(sim.State), string(sim.Platform), string(sim.SimType),
+						sim.StartTime, sim.EndTime, user, provider, shorten(sim.Title, maxTitleWidth)}
+				})
+		}),
 	}
 }
 

@@ -62,47 +62,45 @@ tasks of one simulation, of one user's simulations, of the users of one auth pro
 			"yapstore list-tasks --sim_id 42",
 			"yapstore list-tasks --user alice --auth-provider YaptideUser --json",
 		},
-		Run: func(ctx context.Context, env *cli.Env) error {
-			return withStore(ctx, env, func(s *store.Store) error {
-				o, err := filter.load(ctx, s)
+		Run: storeRun(func(ctx context.Context, env *cli.Env, s *store.Store) error {
+			o, err := filter.load(ctx, s)
+			if err != nil {
+				return err
+			}
+			var sims []store.Simulation
+			if simID != nil {
+				sim, err := s.GetSimulation(ctx, *simID)
+				if errors.Is(err, store.ErrNotFound) {
+					return fmt.Errorf("simulation %d does not exist", *simID)
+				}
 				if err != nil {
 					return err
 				}
-				var sims []store.Simulation
-				if simID != nil {
-					sim, err := s.GetSimulation(ctx, *simID)
-					if errors.Is(err, store.ErrNotFound) {
-						return fmt.Errorf("simulation %d does not exist", *simID)
-					}
-					if err != nil {
-						return err
-					}
-					if o.owns(sim.UserID) {
-						sims = append(sims, sim)
-					}
-				} else if sims, err = o.simulations(ctx, s); err != nil {
-					return err
+				if o.owns(sim.UserID) {
+					sims = append(sims, sim)
 				}
-				ownerOf := make(map[int32]*int32, len(sims))
-				ids := make([]int32, len(sims))
-				for i, sim := range sims {
-					ids[i] = sim.ID
-					ownerOf[sim.ID] = sim.UserID
-				}
-				tasks, err := s.ListTasksOfSimulations(ctx, ids)
-				if err != nil {
-					return err
-				}
-				return cli.PrintList(env, tasks, "task",
-					func(t store.Task) any { return newTaskJSON(t, ownerOf[t.SimulationID], o) },
-					[]string{"SIMULATION", "TASK", "STATE", "PLATFORM", "PRIMARIES", "LAST UPDATE (UTC)", "USER", "AUTH PROVIDER"},
-					func(t store.Task) []any {
-						user, provider := o.ownerCells(ownerOf[t.SimulationID])
-						return []any{t.SimulationID, t.Number, string(t.State), string(t.Platform),
-							fmt.Sprintf("%d/%d", t.SimulatedPrimaries, t.RequestedPrimaries), t.LastUpdateTime, user, provider}
-					})
-			})
-		},
+			} else if sims, err = o.simulations(ctx, s); err != nil {
+				return err
+			}
+			ownerOf := make(map[int32]*int32, len(sims))
+			ids := make([]int32, len(sims))
+			for i, sim := range sims {
+				ids[i] = sim.ID
+				ownerOf[sim.ID] = sim.UserID
+			}
+			tasks, err := s.ListTasksOfSimulations(ctx, ids)
+			if err != nil {
+				return err
+			}
+			return cli.PrintList(env, tasks, "task",
+				func(t store.Task) any { return newTaskJSON(t, ownerOf[t.SimulationID], o) },
+				[]string{"SIMULATION", "TASK", "STATE", "PLATFORM", "PRIMARIES", "LAST UPDATE (UTC)", "USER", "AUTH PROVIDER"},
+				func(t store.Task) []any {
+					user, provider := o.ownerCells(ownerOf[t.SimulationID])
+					return []any{t.SimulationID, t.Number, string(t.State), string(t.Platform),
+						fmt.Sprintf("%d/%d", t.SimulatedPrimaries, t.RequestedPrimaries), t.LastUpdateTime, user, provider}
+				})
+		}),
 	}
 }
 

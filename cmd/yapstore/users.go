@@ -65,17 +65,15 @@ never printed.`,
 			"yapstore list-users",
 			"yapstore list-users --json | jq -r '.[].username'",
 		},
-		Run: func(ctx context.Context, env *cli.Env) error {
-			return withStore(ctx, env, func(s *store.Store) error {
-				users, err := s.ListUsers(ctx, "")
-				if err != nil {
-					return err
-				}
-				return cli.PrintList(env, users, "user", func(u store.User) any { return newUserJSON(u) },
-					[]string{"ID", "USERNAME", "AUTH PROVIDER", "CREDENTIALS"},
-					func(u store.User) []any { return []any{u.ID, u.Username, string(u.Provider), credentials(u)} })
-			})
-		},
+		Run: storeRun(func(ctx context.Context, env *cli.Env, s *store.Store) error {
+			users, err := s.ListUsers(ctx, "")
+			if err != nil {
+				return err
+			}
+			return cli.PrintList(env, users, "user", func(u store.User) any { return newUserJSON(u) },
+				[]string{"ID", "USERNAME", "AUTH PROVIDER", "CREDENTIALS"},
+				func(u store.User) []any { return []any{u.ID, u.Username, string(u.Provider), credentials(u)} })
+		}),
 	}
 }
 
@@ -100,27 +98,25 @@ Single-sign-on users (KeycloakUser) are created by the platform at their first l
 			"yapstore add-user alice",
 			"printf '%s\\n' \"$ALICE_PASSWORD\" | yapstore add-user alice --password-stdin",
 		},
-		Run: func(ctx context.Context, env *cli.Env) error {
+		Run: storeRun(func(ctx context.Context, env *cli.Env, s *store.Store) error {
 			name := env.Args[0]
-			return withStore(ctx, env, func(s *store.Store) error {
-				password, err := pw.read(ctx, env, fmt.Sprintf("Password for %s: ", name))
-				if err != nil {
-					return err
-				}
-				env.Logf("Adding user: %s", name)
-				u, err := s.CreatePasswordUser(ctx, name, password)
-				switch {
-				case errors.Is(err, store.ErrConflict):
-					return fmt.Errorf("user %s already exists; use update-user to change its password",
-						userLabel(name, store.ProviderPassword))
-				case errors.Is(err, store.ErrInvalid):
-					return fmt.Errorf("cannot add user %q: %w", name, err)
-				case err != nil:
-					return err
-				}
-				return env.Report(newUserJSON(u), "Added user %s, id %d\n", userLabel(u.Username, u.Provider), u.ID)
-			})
-		},
+			password, err := pw.read(ctx, env, fmt.Sprintf("Password for %s: ", name))
+			if err != nil {
+				return err
+			}
+			env.Logf("Adding user: %s", name)
+			u, err := s.CreatePasswordUser(ctx, name, password)
+			switch {
+			case errors.Is(err, store.ErrConflict):
+				return fmt.Errorf("user %s already exists; use update-user to change its password",
+					userLabel(name, store.ProviderPassword))
+			case errors.Is(err, store.ErrInvalid):
+				return fmt.Errorf("cannot add user %q: %w", name, err)
+			case err != nil:
+				return err
+			}
+			return env.Report(newUserJSON(u), "Added user %s, id %d\n", userLabel(u.Username, u.Provider), u.ID)
+		}),
 	}
 }
 
@@ -144,33 +140,31 @@ in through Keycloak have no password here.
 			"yapstore update-user alice",
 			"yapstore update-user alice --password-stdin < new-password.txt",
 		},
-		Run: func(ctx context.Context, env *cli.Env) error {
+		Run: storeRun(func(ctx context.Context, env *cli.Env, s *store.Store) error {
 			name := env.Args[0]
-			return withStore(ctx, env, func(s *store.Store) error {
-				u, err := s.GetUserByName(ctx, name, store.ProviderPassword)
+			u, err := s.GetUserByName(ctx, name, store.ProviderPassword)
+			if errors.Is(err, store.ErrNotFound) {
+				if _, ssoErr := s.GetUserByName(ctx, name, store.ProviderSSO); ssoErr == nil {
+					return fmt.Errorf("user %q signs in through Keycloak (KeycloakUser): it has no password to update", name)
+				}
+				return fmt.Errorf("user %s does not exist", userLabel(name, store.ProviderPassword))
+			}
+			if err != nil {
+				return err
+			}
+			password, err := pw.read(ctx, env, fmt.Sprintf("New password for %s: ", name))
+			if err != nil {
+				return err
+			}
+			env.Logf("Updating the password of user: %s", name)
+			if err := s.ChangePassword(ctx, u.ID, password); err != nil {
 				if errors.Is(err, store.ErrNotFound) {
-					if _, ssoErr := s.GetUserByName(ctx, name, store.ProviderSSO); ssoErr == nil {
-						return fmt.Errorf("user %q signs in through Keycloak (KeycloakUser): it has no password to update", name)
-					}
-					return fmt.Errorf("user %s does not exist", userLabel(name, store.ProviderPassword))
+					return fmt.Errorf("user %s was deleted meanwhile", userLabel(name, store.ProviderPassword))
 				}
-				if err != nil {
-					return err
-				}
-				password, err := pw.read(ctx, env, fmt.Sprintf("New password for %s: ", name))
-				if err != nil {
-					return err
-				}
-				env.Logf("Updating the password of user: %s", name)
-				if err := s.ChangePassword(ctx, u.ID, password); err != nil {
-					if errors.Is(err, store.ErrNotFound) {
-						return fmt.Errorf("user %s was deleted meanwhile", userLabel(name, store.ProviderPassword))
-					}
-					return err
-				}
-				return env.Report(newUserJSON(u), "Updated the password of user %s, id %d\n", userLabel(u.Username, u.Provider), u.ID)
-			})
-		},
+				return err
+			}
+			return env.Report(newUserJSON(u), "Updated the password of user %s, id %d\n", userLabel(u.Username, u.Provider), u.ID)
+		}),
 	}
 }
 
