@@ -25,7 +25,7 @@ func benchCommand() *cli.Command {
 	var (
 		only, clients, dir, size, pgbench, replicaURL string
 		compare, noFsync, pooler, replica             bool
-		repeat, poolSize, replicaWriters              *int32
+		repeat, poolSize, replicaWriters, listSims    *int32
 	)
 	return &cli.Command{
 		Name:     "bench",
@@ -74,6 +74,7 @@ the primary; their lines add the share of the reads the replica served and the p
 			fs.BoolVar(&compare, "compare", "also measure the floor and print yapstore as a ratio of it")
 			fs.OptionalInt32Var(&repeat, "repeat", "N", "measure each workload N times, taking turns, and report the median run (default 5)")
 			fs.StringVar(&dir, "fixtures", "DIR", "the platform's payload files to run on, instead of generated ones")
+			fs.OptionalInt32Var(&listSims, "list-simulations", "N", "W5: the simulations the listing user owns (default 1000; 100000 for a heavy user)")
 			fs.StringVar(&size, "size", "X", "scale the generated results file by X (default 1: about 2.5 MB; 4: about 10 MB)")
 			fs.StringVar(&pgbench, "pgbench", "PATH", `pgbench for the server's update rate ("none": a Go loop; default: found on this machine)`)
 			fs.BoolVar(&noFsync, "no-fsync", "start the throwaway server without durability (fsync, synchronous_commit off), as tests do")
@@ -88,6 +89,7 @@ the primary; their lines add the share of the reads the replica served and the p
 			"yapstore bench --only W2 --clients 8 --compare",
 			"yapstore bench --only W3,W4 --size 4",
 			"yapstore bench --only W4,W5 --replica --compare",
+			"yapstore bench --only W5 --list-simulations 100000 --compare",
 			"DATABASE_URL=postgres://postgres@localhost:5432/postgres yapstore bench > bench.jsonl",
 		},
 		Run: func(ctx context.Context, env *cli.Env) error {
@@ -98,6 +100,13 @@ the primary; their lines add the share of the reads the replica served and the p
 			counts, err := bench.ParseClients(clients)
 			if err != nil {
 				return cli.Usagef("--clients: %s", trimBenchPrefix(err))
+			}
+			sizes := bench.DefaultSizes()
+			if listSims != nil {
+				if *listSims < 1 || *listSims > 10_000_000 {
+					return cli.Usagef("--list-simulations: %d is outside 1..10000000", *listSims)
+				}
+				sizes.ListSimulations = int(*listSims)
 			}
 			runs := defaultBenchRepeat
 			if repeat != nil {
@@ -187,6 +196,7 @@ the primary; their lines add the share of the reads the replica served and the p
 				ReplicaWriters: writers,
 				ServerURL:      serverURL,
 				Payloads:       payloads,
+				Sizes:          sizes,
 				Workloads:      workloads,
 				Clients:        counts,
 				Compare:        compare,
