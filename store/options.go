@@ -79,16 +79,26 @@ func WithTxAttempts(n int) Option {
 func WithLogger(l *slog.Logger) Option { return func(cfg *config) { cfg.logger = l } }
 
 // DefaultGroupCommit is how many groups of ReportTaskProgress calls a Store sends at once unless
-// WithGroupCommit says otherwise: one, which made the largest groups and the highest rate on every server
-// measured (W2 of `yapstore bench` at 64 clients: 37,000 updates/s with one group in flight, 30,000 with
-// four, 6,100 without grouping, against 7,300 for pgbench's single-row UPDATE).
-const DefaultGroupCommit = 1
+// WithGroupCommit says otherwise: two, the best compromise measured between a server whose commits are fast
+// and one whose commits wait (W2 of `yapstore bench`, updates/s, with --group-commit 0, 1, 2 and 4):
+//
+//	                                     off      1 group   2 groups  4 groups
+//	fast commits (local disk),  8 clients  10,200   10,200     8,500     7,600
+//	fast commits (local disk), 64 clients  12,600   47,600    51,600    37,200
+//	commit_delay = 1 ms,        8 clients   5,400    2,600     3,500     4,400
+//	commit_delay = 1 ms,       64 clients  16,300   18,100    23,500    26,900
+//
+// A group in flight makes the next calls wait for its commit, so with few clients and slow commits fewer
+// groups cost throughput (the server's own commit_delay already shares a flush among concurrent commits);
+// with many clients, grouping saves statements and commits that the server would otherwise run out of.
+const DefaultGroupCommit = 2
 
 // WithGroupCommit sets how many groups of concurrent ReportTaskProgress calls the Store sends at once (see
-// "Group commit" in the package documentation; default DefaultGroupCommit). Fewer groups in flight make
-// larger groups, and fewer commits, when commits are what the server runs out of (a disk that syncs
-// slowly, commit_delay); more keep more connections busy when they are not. 0 or less turns grouping off:
-// every call is a statement of its own.
+// "Group commit" in the package documentation; default DefaultGroupCommit, whose documentation has the
+// figures). Fewer groups in flight make larger groups and fewer statements, which pays when the server's CPU
+// is what runs out; more let more commits wait at once, which pays when commits are slow. 0 or less turns
+// grouping off: every call is a statement of its own, the best choice for a few clients on a server whose
+// commits are slow. `yapstore bench --only W2 --group-commit N` measures a server.
 func WithGroupCommit(groups int) Option {
 	return func(cfg *config) { cfg.groupLeaders = max(groups, 0) }
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/yapstore/yapstore/internal/dburl"
 	"github.com/yapstore/yapstore/internal/fixtures"
 	"github.com/yapstore/yapstore/pgserver"
+	"github.com/yapstore/yapstore/store"
 )
 
 // sectionBenchmarks is the help section of the bench command.
@@ -26,6 +27,7 @@ func benchCommand() *cli.Command {
 		only, clients, dir, size, pgbench, replicaURL string
 		compare, noFsync, pooler, replica             bool
 		repeat, poolSize, replicaWriters, listSims    *int32
+		groupCommit                                   *int32
 	)
 	return &cli.Command{
 		Name:     "bench",
@@ -78,6 +80,7 @@ the primary; their lines add the share of the reads the replica served and the p
 			fs.StringVar(&size, "size", "X", "scale the generated results file by X (default 1: about 2.5 MB; 4: about 10 MB)")
 			fs.StringVar(&pgbench, "pgbench", "PATH", `pgbench for the server's update rate ("none": a Go loop; default: found on this machine)`)
 			fs.BoolVar(&noFsync, "no-fsync", "start the throwaway server without durability (fsync, synchronous_commit off), as tests do")
+			fs.OptionalInt32Var(&groupCommit, "group-commit", "N", "the groups of W2's progress reports yapstore sends at once (store.WithGroupCommit; 0: no grouping; default 2)")
 			fs.BoolVar(&pooler, "pooler", "run yapstore and the floor through a PgBouncer in transaction pooling mode, started in front of the server")
 			fs.OptionalInt32Var(&poolSize, "pool-size", "N", "with --pooler: PgBouncer's server connections per database (default 16)")
 			fs.BoolVar(&replica, "replica", "start a streaming replica of the throwaway server; W4 and W5 read from it while W2 writes on the primary")
@@ -107,6 +110,13 @@ the primary; their lines add the share of the reads the replica served and the p
 					return cli.Usagef("--list-simulations: %d is outside 1..10000000", *listSims)
 				}
 				sizes.ListSimulations = int(*listSims)
+			}
+			var storeOpener bench.Opener
+			if groupCommit != nil {
+				if *groupCommit < 0 || *groupCommit > bench.MaxClients {
+					return cli.Usagef("--group-commit: %d is outside 0..%d", *groupCommit, bench.MaxClients)
+				}
+				storeOpener = bench.OpenStoreWith(store.WithGroupCommit(int(*groupCommit)))
 			}
 			runs := defaultBenchRepeat
 			if repeat != nil {
@@ -197,6 +207,7 @@ the primary; their lines add the share of the reads the replica served and the p
 				ServerURL:      serverURL,
 				Payloads:       payloads,
 				Sizes:          sizes,
+				Store:          storeOpener,
 				Workloads:      workloads,
 				Clients:        counts,
 				Compare:        compare,

@@ -18,6 +18,18 @@ type storeImpl struct{ s *store.Store }
 // conns connections (what a service with conns concurrent workers configures) and tracer installed, and
 // with the target's replica (store.WithReplicas) when it names one.
 func OpenStore(ctx context.Context, target Target, conns int32, tracer pgx.QueryTracer) (Impl, error) {
+	return openStore(ctx, target, conns, tracer, nil)
+}
+
+// OpenStoreWith returns the Opener of yapstore with options of the caller's: OpenStore's Store, opened with
+// extra after its own options (store.WithGroupCommit, for one).
+func OpenStoreWith(extra ...store.Option) Opener {
+	return func(ctx context.Context, target Target, conns int32, tracer pgx.QueryTracer) (Impl, error) {
+		return openStore(ctx, target, conns, tracer, extra)
+	}
+}
+
+func openStore(ctx context.Context, target Target, conns int32, tracer pgx.QueryTracer, extra []store.Option) (Impl, error) {
 	opts := []store.Option{store.WithMaxConns(conns)}
 	if tracer != nil {
 		opts = append(opts, store.WithTracer(tracer))
@@ -25,7 +37,7 @@ func OpenStore(ctx context.Context, target Target, conns int32, tracer pgx.Query
 	if target.ReplicaURL != "" {
 		opts = append(opts, store.WithReplicas(target.ReplicaURL))
 	}
-	s, err := store.Open(ctx, target.URL, opts...)
+	s, err := store.Open(ctx, target.URL, append(opts, extra...)...)
 	if err != nil {
 		return nil, err
 	}
