@@ -133,13 +133,23 @@ func TestBenchReplicaFlags(t *testing.T) {
 	require.NotContains(t, r.stderr, "Unreachable-Secret-77")
 }
 
+// TestBenchWorkloadFlags checks the flags that shape a workload: out-of-range values are usage errors.
+func TestBenchWorkloadFlags(t *testing.T) {
+	t.Parallel()
+	r := yapDB(t, unreachableURL, "bench", "--only", "W5", "--list-simulations", "0")
+	requireFailure(t, r, 2, "--list-simulations: 0 is outside 1..10000000")
+	r = yapDB(t, unreachableURL, "bench", "--only", "W2", "--group-commit", "-1")
+	requireFailure(t, r, 2, "--group-commit: -1 is outside 0..256")
+	require.NotContains(t, r.stderr, "Unreachable-Secret-77")
+}
+
 // TestBenchServerTime runs W5 on the throwaway server bench starts, which loads pg_stat_statements: the line
 // carries the server's planning and execution time per operation and the client's share. Without local
 // server binaries or a container the test is skipped, saying so, unless YAPSTORE_REQUIRE_REPLICA is set
 // (.ci/run sets it and installs the binaries).
 func TestBenchServerTime(t *testing.T) {
 	t.Parallel()
-	r := yap(t, "bench", "--only", "W5", "--repeat", "1", "--no-fsync")
+	r := yap(t, "bench", "--only", "W5", "--repeat", "1", "--no-fsync", "--list-simulations", "600")
 	skipWithout(t, r, pgserver.ErrNoServer, "YAPSTORE_REQUIRE_REPLICA")
 	require.Equal(t, 0, r.code, "exit code; stderr:\n%s", r.stderr)
 	require.Contains(t, r.stderr, "server time: pg_stat_statements")
