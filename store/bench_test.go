@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/yapstore/yapstore/internal/fixtures/fixturestest"
+	"github.com/yapstore/yapstore/internal/heappeak"
 	"github.com/yapstore/yapstore/store"
 )
 
@@ -212,6 +213,7 @@ func BenchmarkW4GetResults(b *testing.B) {
 		}
 	}
 	reportRoundTrips(b, h, before)
+	reportPeakHeap(b, h, sim, func() error { _, err := h.Store.GetResults(ctx, sim.JobID); return err })
 }
 
 // BenchmarkW4WriteResults streams the same results to io.Discard as the GET /results body (W4 as a
@@ -226,6 +228,26 @@ func BenchmarkW4WriteResults(b *testing.B) {
 		}
 	}
 	reportRoundTrips(b, h, before)
+	reportPeakHeap(b, h, sim, func() error { return h.Store.WriteResults(ctx, io.Discard, sim.JobID) })
+}
+
+// reportPeakHeap measures how high the heap rises during one more call of read (package heappeak), and
+// reports it in bytes and as a multiple of the largest page's JSON text, which bounds what a streaming read
+// must hold at least.
+func reportPeakHeap(b *testing.B, h *harness, sim store.Simulation, read func() error) {
+	b.Helper()
+	results, err := h.Store.GetResults(context.Background(), sim.JobID)
+	require.NoError(b, err)
+	largest := 0
+	for _, est := range results {
+		for _, page := range est.Pages {
+			largest = max(largest, len(page.Data))
+		}
+	}
+	peak, err := heappeak.Measure(read)
+	require.NoError(b, err)
+	b.ReportMetric(float64(peak.Growth()), "peak-heap-B")
+	b.ReportMetric(float64(peak.Growth())/float64(largest), "peak/largest-page")
 }
 
 // BenchmarkW4GetResultsWriteJSON reads the results whole and then writes the body, for comparison.

@@ -18,7 +18,7 @@
 // single-row UPDATE rate at the same client count (pgbench with a one-row script when it is installed,
 // else a Go loop on bare connections; beside pgbench, the Go loop too, which shows how much of a gap to
 // pgbench any Go client pays on the machine). Repeat measures everything several times, taking turns, and
-// reports the median run. W3 and W4 also measure the peak heap of one more operation (MeasurePeakHeap).
+// reports the median run. W3 and W4 also measure the peak heap of one more operation (heappeak.Measure).
 //
 // # The server's own time
 //

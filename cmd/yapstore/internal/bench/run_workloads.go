@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/yapstore/yapstore/internal/fixtures"
+	"github.com/yapstore/yapstore/internal/heappeak"
 	"github.com/yapstore/yapstore/internal/roundtrip"
 	"github.com/yapstore/yapstore/store"
 )
@@ -30,7 +31,7 @@ type runEnv struct {
 type Measurement struct {
 	Impl   string
 	Result Result
-	Heap   *HeapPeak // W3 and W4 when memory was measured: one more operation, after the timed ones
+	Heap   *heappeak.Peak // W3 and W4 when memory was measured: one more operation, after the timed ones
 }
 
 // runWorkload sets up the run's database for w, times w's operations on impl, checks what they left, and
@@ -210,7 +211,7 @@ func runIngest(ctx context.Context, env runEnv, impl Impl, counter *roundtrip.Co
 		return err
 	}
 	if env.memory {
-		heap, err := MeasurePeakHeap(func() error { return impl.IngestResults(ctx, ids[0], payload) })
+		heap, err := heappeak.Measure(func() error { return impl.IngestResults(ctx, ids[0], payload) })
 		if err != nil {
 			return err
 		}
@@ -253,7 +254,7 @@ func runRead(ctx context.Context, env runEnv, impl Impl, counter *roundtrip.Coun
 		return err
 	}
 	if env.memory {
-		heap, err := MeasurePeakHeap(read)
+		heap, err := heappeak.Measure(read)
 		if err != nil {
 			return err
 		}
