@@ -6,7 +6,10 @@
 // atlas_schema_revisions, same columns, same row format), and every run that changes the schema holds the
 // session-level advisory lock of `atlas migrate apply` (LockKey) on one dedicated connection for the whole
 // run. A database migrated by the CLI is continued by this package and the other way round, and two
-// processes starting at once never apply concurrently: the second waits, then finds nothing to do.
+// processes starting at once never apply concurrently: the second waits, then finds nothing to do. This
+// package waits for the lock by polling; the CLI waits inside a statement, which a file's CREATE INDEX
+// CONCURRENTLY then waits for in turn, so a CLI started while this package builds such an index gets
+// "deadlock detected" from PostgreSQL, and the index is built all the same.
 //
 // # Operations
 //

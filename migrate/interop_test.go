@@ -180,6 +180,11 @@ func TestLockSharedWithAtlasCLI(t *testing.T) {
 
 	t.Run("CLI waits for library", func(t *testing.T) {
 		url := newDatabase(t)
+		// The embedded files first, alone: one of them builds an index CONCURRENTLY, which waits for every
+		// statement older than it, and the CLI waits for the lock inside a statement (pg_advisory_lock), so
+		// PostgreSQL would end that wait as a deadlock. What is tested here is the wait on the slow file.
+		_, err := migrate.Apply(ctx, url)
+		require.NoError(t, err)
 		m, err := migrate.Open(ctx, url, migrate.WithDirectory(dir))
 		require.NoError(t, err)
 		defer m.Close()
@@ -195,7 +200,7 @@ func TestLockSharedWithAtlasCLI(t *testing.T) {
 		waited := time.Since(start)
 		wg.Wait()
 		require.NoError(t, err2)
-		assert.Len(t, res.Applied, len(migrations.Versions())+1)
+		assert.Len(t, res.Applied, 1, "the slow file")
 		assert.Contains(t, out, "No migration files to execute")
 		assert.Greater(t, waited, 500*time.Millisecond)
 	})
