@@ -99,3 +99,51 @@ func TestWriteResultsUnreadableBlob(t *testing.T) {
 	require.Len(t, streamedProblems, 1)
 	assert.Equal(t, problems[0].Error(), streamedProblems[0].Error())
 }
+
+// TestWriteResultsBudgetsWhatTrailersDeclare: WriteResults and GetResults budget a read, before they inflate
+// anything, with what compress.DeclaredSize reads from the blobs' trailers, to the byte, for ordinary blobs, a
+// blob too short to have a trailer and one whose trailer claims more than deflate can expand it to. At exactly
+// that limit the read starts; one byte less, it is refused before anything is written.
+func TestWriteResultsBudgetsWhatTrailersDeclare(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	env := newHarness(t)
+	sim := newResultsSimulation(t, env.Store, nil)
+	_, err := env.Store.SaveResultsJSON(ctx, sim.ID, fixtures.Generate(fixtures.Options{Scale: 0.05}).Results)
+	require.NoError(t, err)
+	for page, blob := range map[int]string{
+		1: `'\x1f8b'::bytea`, // 2 bytes: no trailer, declares nothing
+		2: `substr(p.compressed_data, 1, 40) || '\xffffff7f'::bytea`, // claims 2 GiB; at most 1032 × 44 bytes
+	} {
+		_, err = env.Pool.Exec(ctx, `UPDATE "Page" p SET compressed_data = `+blob+` FROM "Estimator" e
+			WHERE e.id = p.estimator_id AND e.simulation_id = $1 AND e.file_name = 'surface_' AND p.page_number = $2`,
+			sim.ID, page)
+		require.NoError(t, err)
+	}
+	rows, err := env.Pool.Query(ctx, `SELECT e.compressed_data FROM "Estimator" e WHERE e.simulation_id = $1
+		UNION ALL SELECT p.compressed_data FROM "Page" p JOIN "Estimator" e ON e.id = p.estimator_id
+		WHERE e.simulation_id = $1`, sim.ID)
+	require.NoError(t, err)
+	var declared int64
+	for rows.Next() {
+		var blob []byte
+		require.NoError(t, rows.Scan(&blob))
+		declared += compress.DeclaredSize(blob)
+	}
+	require.NoError(t, rows.Err())
+	require.Greater(t, declared, int64(1032*44), "the lying trailer counts, capped")
+
+	var problems []*store.BlobError
+	var out bytes.Buffer
+	require.NoError(t, env.Store.WriteResults(ctx, &out, sim.JobID, store.MaxReadBytes(declared), store.ReportUnreadable(&problems)))
+	assert.NotZero(t, out.Len())
+	_, err = env.Store.GetResults(ctx, sim.JobID, store.MaxReadBytes(declared), store.ReportUnreadable(&problems))
+	require.NoError(t, err)
+
+	out.Reset()
+	err = env.Store.WriteResults(ctx, &out, sim.JobID, store.MaxReadBytes(declared-1), store.ReportUnreadable(&problems))
+	require.ErrorIs(t, err, compress.ErrTooLarge)
+	assert.Zero(t, out.Len(), "nothing written")
+	_, err = env.Store.GetResults(ctx, sim.JobID, store.MaxReadBytes(declared-1))
+	require.ErrorIs(t, err, compress.ErrTooLarge)
+}
