@@ -112,7 +112,7 @@ func TestWriteResultsBudgetsWhatTrailersDeclare(t *testing.T) {
 	_, err := env.Store.SaveResultsJSON(ctx, sim.ID, fixtures.Generate(fixtures.Options{Scale: 0.05}).Results)
 	require.NoError(t, err)
 	for page, blob := range map[int]string{
-		1: `'\x1f8b'::bytea`, // 2 bytes: no trailer, declares nothing
+		1: `'\x1f8b'::bytea`,                                         // 2 bytes: no trailer, declares nothing
 		2: `substr(p.compressed_data, 1, 40) || '\xffffff7f'::bytea`, // claims 2 GiB; at most 1032 × 44 bytes
 	} {
 		_, err = env.Pool.Exec(ctx, `UPDATE "Page" p SET compressed_data = `+blob+` FROM "Estimator" e
