@@ -93,6 +93,11 @@ func TestCompact(t *testing.T) {
 	}
 	got.Reset()
 	got.WriteString("kept")
+	if err := compress.Compact(&got, []byte(" [1,\n    2 ] ")); err != nil || got.String() != "kept[1,2]" {
+		t.Errorf("Compact after kept text = %q, %v", got.String(), err)
+	}
+	got.Reset()
+	got.WriteString("kept")
 	if err := compress.Compact(&got, []byte(`[1, nan]`)); !errors.Is(err, compress.ErrInvalidJSON) || got.String() != "kept" {
 		t.Errorf("Compact of invalid text = %v, buffer %q", err, got.String())
 	}

@@ -406,18 +406,23 @@ func Compact(dst *bytes.Buffer, src []byte) error {
 	if err := validJSON(opEncode, src); err != nil {
 		return err
 	}
+	// The runs between whitespace are appended to dst's own free space and
+	// handed to one Write, which finds them in place. A Write for each run
+	// cost a quarter of a results ingest's CPU, most of them empty runs
+	// between the spaces of an indentation.
 	dst.Grow(len(src))
+	out := dst.AvailableBuffer()
 	start := 0
 	for i := 0; i < len(src); i++ {
 		switch c := src[i]; c {
 		case '"':
 			i = stringEnd(src, i) - 1
 		case ' ', '\t', '\n', '\r':
-			dst.Write(src[start:i])
+			out = append(out, src[start:i]...)
 			start = i + 1
 		}
 	}
-	dst.Write(src[start:])
+	dst.Write(append(out, src[start:]...))
 	return nil
 }
 
