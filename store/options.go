@@ -79,8 +79,8 @@ func WithTxAttempts(n int) Option {
 func WithLogger(l *slog.Logger) Option { return func(cfg *config) { cfg.logger = l } }
 
 // DefaultGroupCommit is how many groups of ReportTaskProgress calls a Store sends at once unless
-// WithGroupCommit says otherwise: two, the best compromise measured between a server whose commits are fast
-// and one whose commits wait (W2 of `yapstore bench`, updates/s, with --group-commit 0, 1, 2 and 4):
+// WithGroupCommit says otherwise: one. No single number is best on every server (W2 of `yapstore bench`,
+// updates/s, with --group-commit 0, 1, 2 and 4):
 //
 //	                                     off      1 group   2 groups  4 groups
 //	fast commits (local disk),  8 clients  10,200   10,200     8,500     7,600
@@ -90,8 +90,11 @@ func WithLogger(l *slog.Logger) Option { return func(cfg *config) { cfg.logger =
 //
 // A group in flight makes the next calls wait for its commit, so with few clients and slow commits fewer
 // groups cost throughput (the server's own commit_delay already shares a flush among concurrent commits);
-// with many clients, grouping saves statements and commits that the server would otherwise run out of.
-const DefaultGroupCommit = 2
+// with many clients, grouping saves statements and commits that the server would otherwise run out of. One
+// group keeps a few clients on a fast-committing server at the rate of plain statements, where two fell to
+// 0.77 of it; a service with few workers on storage whose commits take a millisecond or more should measure
+// 0 and 4 (`yapstore bench --only W2 --group-commit N` against its server).
+const DefaultGroupCommit = 1
 
 // WithGroupCommit sets how many groups of concurrent ReportTaskProgress calls the Store sends at once (see
 // "Group commit" in the package documentation; default DefaultGroupCommit, whose documentation has the
