@@ -74,15 +74,11 @@ func TestWriteResultsUnreadableBlob(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	env := newHarness(t)
-	sim := newResultsSimulation(t, env.Store, nil)
-	_, err := env.Store.SaveResultsJSON(ctx, sim.ID, fixtures.Generate(fixtures.Options{Scale: 0.05}).Results)
-	require.NoError(t, err)
-	_, err = env.Pool.Exec(ctx, `UPDATE "Page" p SET compressed_data = substr(p.compressed_data, 1, 20) FROM "Estimator" e
-		WHERE e.id = p.estimator_id AND e.simulation_id = $1 AND e.file_name = 'surface_' AND p.page_number = 4`, sim.ID)
-	require.NoError(t, err)
+	sim := simulationWithSmallResults(t, env)
+	setSurfacePage(t, env, sim, 4, `substr(p.compressed_data, 1, 20)`)
 
 	var out bytes.Buffer
-	err = env.Store.WriteResults(ctx, &out, sim.JobID)
+	err := env.Store.WriteResults(ctx, &out, sim.JobID)
 	var blobErr *store.BlobError
 	require.True(t, errors.As(err, &blobErr), "%v", err)
 	assert.Equal(t, "surface_", blobErr.Estimator)
@@ -108,18 +104,9 @@ func TestWriteResultsBudgetsWhatTrailersDeclare(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	env := newHarness(t)
-	sim := newResultsSimulation(t, env.Store, nil)
-	_, err := env.Store.SaveResultsJSON(ctx, sim.ID, fixtures.Generate(fixtures.Options{Scale: 0.05}).Results)
-	require.NoError(t, err)
-	for page, blob := range map[int]string{
-		1: `'\x1f8b'::bytea`,                                         // 2 bytes: no trailer, declares nothing
-		2: `substr(p.compressed_data, 1, 40) || '\xffffff7f'::bytea`, // claims 2 GiB; at most 1032 × 44 bytes
-	} {
-		_, err = env.Pool.Exec(ctx, `UPDATE "Page" p SET compressed_data = `+blob+` FROM "Estimator" e
-			WHERE e.id = p.estimator_id AND e.simulation_id = $1 AND e.file_name = 'surface_' AND p.page_number = $2`,
-			sim.ID, page)
-		require.NoError(t, err)
-	}
+	sim := simulationWithSmallResults(t, env)
+	setSurfacePage(t, env, sim, 1, `'\x1f8b'::bytea`)                                         // 2 bytes: no trailer, declares nothing
+	setSurfacePage(t, env, sim, 2, `substr(p.compressed_data, 1, 40) || '\xffffff7f'::bytea`) // claims 2 GiB; at most 1032 × 44 bytes
 	rows, err := env.Pool.Query(ctx, `SELECT e.compressed_data FROM "Estimator" e WHERE e.simulation_id = $1
 		UNION ALL SELECT p.compressed_data FROM "Page" p JOIN "Estimator" e ON e.id = p.estimator_id
 		WHERE e.simulation_id = $1`, sim.ID)
@@ -146,4 +133,24 @@ func TestWriteResultsBudgetsWhatTrailersDeclare(t *testing.T) {
 	assert.Zero(t, out.Len(), "nothing written")
 	_, err = env.Store.GetResults(ctx, sim.JobID, store.MaxReadBytes(declared-1))
 	require.ErrorIs(t, err, compress.ErrTooLarge)
+}
+
+// simulationWithSmallResults returns a new simulation with a generated results payload of a twentieth of the
+// real size saved.
+func simulationWithSmallResults(t *testing.T, env *harness) store.Simulation {
+	t.Helper()
+	sim := newResultsSimulation(t, env.Store, nil)
+	_, err := env.Store.SaveResultsJSON(context.Background(), sim.ID, fixtures.Generate(fixtures.Options{Scale: 0.05}).Results)
+	require.NoError(t, err)
+	return sim
+}
+
+// setSurfacePage replaces the stored blob of page number of sim's estimator surface_ with the SQL expression
+// blob, in which p is the page's row.
+func setSurfacePage(t *testing.T, env *harness, sim store.Simulation, number int, blob string) {
+	t.Helper()
+	_, err := env.Pool.Exec(context.Background(), `UPDATE "Page" p SET compressed_data = `+blob+` FROM "Estimator" e
+		WHERE e.id = p.estimator_id AND e.simulation_id = $1 AND e.file_name = 'surface_' AND p.page_number = $2`,
+		sim.ID, number)
+	require.NoError(t, err)
 }
