@@ -79,22 +79,21 @@ func WithTxAttempts(n int) Option {
 func WithLogger(l *slog.Logger) Option { return func(cfg *config) { cfg.logger = l } }
 
 // DefaultGroupCommit is how many groups of ReportTaskProgress calls a Store sends at once unless
-// WithGroupCommit says otherwise: one. No single number is best on every server (W2 of `yapstore bench`,
-// updates/s, with --group-commit 0, 1, 2 and 4):
+// WithGroupCommit says otherwise: two. No single number is best on every server; two was best or close to it
+// wherever it was measured (W2 of `yapstore bench`, updates/s, --group-commit 0, 1, 2 and 4):
 //
-//	                                     off      1 group   2 groups  4 groups
-//	fast commits (local disk),  8 clients  10,200   10,200     8,500     7,600
-//	fast commits (local disk), 64 clients  12,600   47,600    51,600    37,200
-//	commit_delay = 1 ms,        8 clients   5,400    2,600     3,500     4,400
-//	commit_delay = 1 ms,       64 clients  16,300   18,100    23,500    26,900
+//	                                       off  1 group  2 groups  4 groups
+//	fast commits (local disk),  8 clients  10,900   11,000    11,200     9,400
+//	fast commits (local disk), 64 clients  11,700   47,700    59,900    50,300
+//	commit_delay = 1 ms,        8 clients   5,400    4,000     4,200     4,100
+//	commit_delay = 1 ms,       64 clients  16,300   20,100    22,700    24,500
 //
-// A group in flight makes the next calls wait for its commit, so with few clients and slow commits fewer
-// groups cost throughput (the server's own commit_delay already shares a flush among concurrent commits);
-// with many clients, grouping saves statements and commits that the server would otherwise run out of. One
-// group keeps a few clients on a fast-committing server at the rate of plain statements, where two fell to
-// 0.77 of it; a service with few workers on storage whose commits take a millisecond or more should measure
-// 0 and 4 (`yapstore bench --only W2 --group-commit N` against its server).
-const DefaultGroupCommit = 1
+// With many clients, grouping saves the statements and commits that the server would otherwise run out of.
+// With few clients and slow commits, no grouping is best, since the server's own commit_delay already
+// shares one flush among concurrent commits, and a group in flight makes the next calls wait for its
+// commit; a service with few workers on storage whose commits take a millisecond or more should measure 0
+// (`yapstore bench --only W2 --group-commit N` against its server).
+const DefaultGroupCommit = 2
 
 // WithGroupCommit sets how many groups of concurrent ReportTaskProgress calls the Store sends at once (see
 // "Group commit" in the package documentation; default DefaultGroupCommit, whose documentation has the

@@ -20,15 +20,23 @@ const maxProgressGroup = 256
 // caller giving up must not fail the others).
 const groupStatementTimeout = time.Minute
 
+// gatherWait bounds how long the leader of a group waits for the callers of the group before it, which were
+// answered together and mostly report again at once: without the wait, the first of them back went out
+// alone, and the others waited a whole commit for it.
+const gatherWait = 200 * time.Microsecond
+
 // progressGroup collects the ReportTaskProgress calls of one Store. At most maxLeaders goroutines, the
 // leaders, send a group each at a time; the other calls wait in pending. When a leader's group is done it
 // hands its lead to the oldest waiting call, whose goroutine sends the next group. So pending is empty
-// whenever fewer than maxLeaders lead, and a call that finds a lead free goes out at once, alone.
+// whenever fewer than maxLeaders lead, and a call that finds a lead free goes out at once, alone, unless
+// the group just answered is still coming back (returning): then it waits up to gatherWait for them.
 type progressGroup struct {
 	mu         sync.Mutex
 	pending    []*progressCall
 	leaders    int // goroutines that hold a lead: sending a group, or told to send the next
 	maxLeaders int
+	returning  int           // the size of the group last answered, while no leader has gathered it yet
+	arrived    chan struct{} // when a leader gathers: closed, and cleared, as a call joins pending
 }
 
 // progressCall is one ReportTaskProgress call waiting in a group.
@@ -51,6 +59,10 @@ func (g *progressGroup) report(ctx context.Context, s *Store, c *progressCall) (
 	c.lead, c.done = make(chan struct{}, 1), make(chan struct{})
 	g.mu.Lock()
 	g.pending = append(g.pending, c)
+	if g.arrived != nil {
+		close(g.arrived)
+		g.arrived = nil
+	}
 	leader := g.leaders < g.maxLeaders
 	if leader {
 		g.leaders++
@@ -92,17 +104,55 @@ func (g *progressGroup) withdraw(c *progressCall) bool {
 	return true
 }
 
-// sendNext takes the next group from pending, sends it, settles its calls and hands the lead on.
+// sendNext gathers the group last answered, takes the next group from pending, sends it, settles its calls
+// and hands the lead on.
 func (g *progressGroup) sendNext(ctx context.Context, s *Store) {
+	g.gather(ctx)
 	g.mu.Lock()
 	group := g.takeLocked()
+	g.returning = 0
 	g.mu.Unlock()
 	if len(group) > 0 {
 		s.sendProgressGroup(ctx, group)
 	}
 	g.mu.Lock()
+	if len(group) > 1 {
+		g.returning = len(group)
+	}
 	g.handOffLocked()
 	g.mu.Unlock()
+}
+
+// gather waits, up to gatherWait, until as many calls are pending as the group last answered held: its
+// callers, most likely reporting again.
+func (g *progressGroup) gather(ctx context.Context) {
+	g.mu.Lock()
+	want := g.returning
+	g.mu.Unlock()
+	if want < 2 {
+		return
+	}
+	timer := time.NewTimer(gatherWait)
+	defer timer.Stop()
+	for {
+		g.mu.Lock()
+		if len(g.pending) >= want || g.returning == 0 {
+			g.mu.Unlock()
+			return
+		}
+		if g.arrived == nil {
+			g.arrived = make(chan struct{})
+		}
+		arrived := g.arrived
+		g.mu.Unlock()
+		select {
+		case <-arrived:
+		case <-timer.C:
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // takeLocked removes from pending, oldest first, up to maxProgressGroup calls of distinct tasks; a call for a
