@@ -31,14 +31,14 @@
 // its own commit. [Store.ReportTaskProgress] calls that arrive while another group of them is at the server
 // wait for it and then go together, one statement and one commit, each call learning its own outcome
 // (applied, a task in a terminal state, ErrNotFound); a call that finds no group at the server goes out at
-// once, alone, so one client waits no longer than before. The one exception is the moment after a group was
-// answered: its callers usually report again together, so the first of them back waits up to 200µs for the
-// others to form the next group with it, instead of going alone while they wait for its commit (a lone
-// client's groups are of one, and it never waits). A call returns only after its own update is
-// committed. Two reports of one task are never in one group, so a task's reports apply in the order they
-// were made; invalid values fail the call before it joins a group; a call whose context ends while it waits
-// is withdrawn, never applied. Inside InTx there is no grouping. [WithGroupCommit] sets how many groups may
-// be at the server at once, or turns grouping off.
+// once, alone, so one client waits no longer than before. The one exception is the moment after a group of
+// several was answered: the load that filled it most likely fills the next at once (its callers often report
+// again together), so the next group's first call waits up to 200µs for as many calls as that group held,
+// instead of going alone while they wait for its commit; a lone client's groups are of one, and it never
+// waits. A call returns only after its own update is committed. Two reports of one task are never in one
+// group, so a task's reports apply in the order they were made; invalid values fail the call before it joins
+// a group; a call whose context ends while it waits is withdrawn, never applied. Inside InTx there is no
+// grouping. [WithGroupCommit] sets how many groups may be at the server at once, or turns grouping off.
 //
 // # Transactions
 //

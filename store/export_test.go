@@ -35,6 +35,10 @@ func ExecForTest(ctx context.Context, s *Store, sql string, args ...any) error {
 // compares it with encoding/json.
 var SplitResultsPayloadForTest = splitResultsPayload
 
+// WithGatherWaitForTest sets how long a progress group's leader waits for the callers of the group before
+// (200µs unless set), so that a test can make that wait long enough to be certain under any load.
+func WithGatherWaitForTest(d time.Duration) Option { return func(cfg *config) { cfg.gatherWait = d } }
+
 // PendingProgressForTest returns how many ReportTaskProgress calls of s wait for a group, so that a test can
 // tell when the calls it started have queued.
 func PendingProgressForTest(s *Store) int {

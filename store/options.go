@@ -24,7 +24,8 @@ type config struct {
 	poolConfig    func(*pgxpool.Config)
 	logger        *slog.Logger // never nil after newConfig
 	keepPrepared  bool
-	groupLeaders  int // ReportTaskProgress groups in flight at once; 0: no grouping
+	groupLeaders  int           // ReportTaskProgress groups in flight at once; 0: no grouping
+	gatherWait    time.Duration // how long a group's leader waits for the callers of the group before
 	replicaURLs   []string
 	replicaMaxLag time.Duration
 }
@@ -35,6 +36,7 @@ func newConfig(opts []Option) config {
 		clock:        time.Now,
 		txAttempts:   5,
 		groupLeaders: DefaultGroupCommit,
+		gatherWait:   defaultGatherWait,
 	}
 	cfg.authFloor.slowest = &slowest{}
 	for _, opt := range opts {

@@ -127,7 +127,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error
 
 // newStore returns a Store over pool. tracer, when not nil, is reported to by the Store itself (New's case).
 func newStore(pool *pgxpool.Pool, cfg config, tracer pgx.QueryTracer) *Store {
-	s := &Store{pool: pool, cfg: cfg, tracer: tracer, progress: &progressGroup{maxLeaders: cfg.groupLeaders}}
+	s := &Store{pool: pool, cfg: cfg, tracer: tracer, progress: &progressGroup{maxLeaders: cfg.groupLeaders, gatherWait: cfg.gatherWait}}
 	s.db = retryingPool{executor: traced(pool, tracer), cfg: &s.cfg}
 	return s
 }

@@ -20,21 +20,24 @@ const maxProgressGroup = 256
 // caller giving up must not fail the others).
 const groupStatementTimeout = time.Minute
 
-// gatherWait bounds how long the leader of a group waits for the callers of the group before it, which were
-// answered together and mostly report again at once: without the wait, the first of them back went out
-// alone, and the others waited a whole commit for it.
-const gatherWait = 200 * time.Microsecond
+// defaultGatherWait bounds how long the leader of a group waits for as many calls as the group before it held.
+// Without the wait, when that group's callers reported again at once, the first of them back went out alone
+// and the others waited a whole commit for it.
+const defaultGatherWait = 200 * time.Microsecond
 
 // progressGroup collects the ReportTaskProgress calls of one Store. At most maxLeaders goroutines, the
 // leaders, send a group each at a time; the other calls wait in pending. When a leader's group is done it
 // hands its lead to the oldest waiting call, whose goroutine sends the next group. So pending is empty
 // whenever fewer than maxLeaders lead, and a call that finds a lead free goes out at once, alone, unless
-// the group just answered is still coming back (returning): then it waits up to gatherWait for them.
+// a group was just answered (returning): then it waits up to gatherWait for as many calls as that group
+// held, since the load that filled one group most likely fills the next at once (callers answered together
+// often report again together).
 type progressGroup struct {
 	mu         sync.Mutex
 	pending    []*progressCall
 	leaders    int // goroutines that hold a lead: sending a group, or told to send the next
 	maxLeaders int
+	gatherWait time.Duration // the longest a leader waits for the group last answered (defaultGatherWait)
 	returning  int           // the size of the group last answered, while no leader has gathered it yet
 	arrived    chan struct{} // when a leader gathers: closed, and cleared, as a call joins pending
 }
@@ -51,6 +54,12 @@ type progressCall struct {
 	applied bool
 	err     error
 }
+
+// taskKey names a task: its simulation and its number.
+type taskKey struct{ simulation, number int32 }
+
+// key returns the task c reports on.
+func (c *progressCall) key() taskKey { return taskKey{c.simulationID, c.number} }
 
 // report applies c as part of a group and returns its outcome. ctx bounds the wait: when it ends before c
 // was sent, c is withdrawn and ctx's error returned; when it ends while c's group is at the server, the
@@ -123,8 +132,7 @@ func (g *progressGroup) sendNext(ctx context.Context, s *Store) {
 	g.mu.Unlock()
 }
 
-// gather waits, up to gatherWait, until as many calls are pending as the group last answered held: its
-// callers, most likely reporting again.
+// gather waits, up to gatherWait, until as many calls are pending as the group last answered held.
 func (g *progressGroup) gather(ctx context.Context) {
 	g.mu.Lock()
 	want := g.returning
@@ -132,11 +140,11 @@ func (g *progressGroup) gather(ctx context.Context) {
 	if want < 2 {
 		return
 	}
-	timer := time.NewTimer(gatherWait)
+	timer := time.NewTimer(g.gatherWait)
 	defer timer.Stop()
 	for {
 		g.mu.Lock()
-		if len(g.pending) >= want || g.returning == 0 {
+		if g.returning == 0 || len(g.pending) >= want {
 			g.mu.Unlock()
 			return
 		}
@@ -158,14 +166,13 @@ func (g *progressGroup) gather(ctx context.Context) {
 // takeLocked removes from pending, oldest first, up to maxProgressGroup calls of distinct tasks; a call for a
 // task already in the group stays for the next one.
 func (g *progressGroup) takeLocked() []*progressCall {
-	type key struct{ sim, task int32 }
 	var (
 		group []*progressCall
-		seen  = map[key]bool{}
+		seen  = map[taskKey]bool{}
 		rest  = g.pending[:0]
 	)
 	for _, c := range g.pending {
-		k := key{c.simulationID, c.number}
+		k := c.key()
 		if len(group) < maxProgressGroup && !seen[k] {
 			seen[k] = true
 			group = append(group, c)

@@ -95,6 +95,52 @@ func TestReportTaskProgressGroupCommit(t *testing.T) {
 	}
 }
 
+// TestReportTaskProgressGathersReturningGroup: callers answered together report again together. A report of
+// task 0 is held at the server (its row is locked) while four workers' reports of tasks 1 to 4 wait, then go
+// as one group. The four report again at once: whichever leads the next group waits until four calls are
+// pending instead of going alone while the others wait for its commit, so the second round is one
+// statement too: 3 in all, where going alone made 4. The wait is set long, so that the count holds
+// on a loaded machine; the gather ends as soon as the four are back.
+func TestReportTaskProgressGathersReturningGroup(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t, store.WithMaxConns(8), store.WithGroupCommit(1), store.WithGatherWaitForTest(10*time.Second))
+	sim := submitDirect(t, h.Store, nil, 5)
+	blocker, err := h.Pool.Begin(ctx)
+	require.NoError(t, err)
+	_, err = blocker.Exec(ctx, `SELECT 1 FROM "Task" WHERE simulation_id = $1 AND task_id = 0 FOR UPDATE`, sim.ID)
+	require.NoError(t, err)
+
+	before := h.Counter.Count()
+	var wg sync.WaitGroup
+	errs := make([]error, 5)
+	wg.Go(func() {
+		_, errs[0] = h.Store.ReportTaskProgress(ctx, sim.ID, 0, store.TaskUpdate{SimulatedPrimaries: ptr(int32(2))})
+	})
+	waitFor(t, func() bool { return h.Counter.Count() > before }) // task 0's report is at the server
+	for number := int32(1); number <= 4; number++ {
+		wg.Go(func() {
+			for round := int32(1); round <= 2 && errs[number] == nil; round++ {
+				_, errs[number] = h.Store.ReportTaskProgress(ctx, sim.ID, number, store.TaskUpdate{SimulatedPrimaries: &round})
+			}
+		})
+	}
+	waitFor(t, func() bool { return store.PendingProgressForTest(h.Store) == 4 })
+	start := time.Now()
+	require.NoError(t, blocker.Commit(ctx))
+	wg.Wait()
+	for number, err := range errs {
+		require.NoError(t, err, "task %d", number)
+	}
+	assert.Equal(t, int64(3), h.Counter.Count()-before, "task 0 alone, the four, the four again")
+	assert.Less(t, time.Since(start), 5*time.Second, "the gather ended when the four were back, not at its limit")
+	tasks, err := h.Store.ListTasks(ctx, sim.ID)
+	require.NoError(t, err)
+	for _, task := range tasks {
+		assert.Equal(t, int32(2), task.SimulatedPrimaries, "task %d has its last report", task.Number)
+	}
+}
+
 // TestReportTaskProgressGroupCancel: a report whose context ends while it waits for a group is withdrawn and
 // never applied; the others go on.
 func TestReportTaskProgressGroupCancel(t *testing.T) {
