@@ -81,11 +81,7 @@ func startCluster(ctx context.Context, binDir string, durable, track bool, logf 
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		if err != nil {
-			_ = os.RemoveAll(dir)
-		}
-	}()
+	defer removeOnError(dir, &err)
 
 	dataDir := filepath.Join(dir, "data")
 	cache := openInitCache(binDir)
@@ -265,6 +261,14 @@ func ownedTempDir(parent, pattern string, runAs *account) (string, error) {
 		return "", err
 	}
 	return dir, nil
+}
+
+// removeOnError removes dir, with everything in it, when *err is set: deferred by the functions that make a
+// server's or pooler's directory, so that a start that fails leaves nothing behind.
+func removeOnError(dir string, err *error) {
+	if *err != nil {
+		_ = os.RemoveAll(dir)
+	}
 }
 
 // localURL is the URL of a local cluster's superuser on its maintenance database.

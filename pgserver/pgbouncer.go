@@ -64,11 +64,7 @@ func StartPgBouncer(ctx context.Context, serverURL string, opts PgBouncerOptions
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		if err != nil {
-			_ = os.RemoveAll(dir)
-		}
-	}()
+	defer removeOnError(dir, &err)
 	port, err := freePort()
 	if err != nil {
 		return nil, err

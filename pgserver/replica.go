@@ -29,11 +29,7 @@ func StartReplica(ctx context.Context, primary *Server) (_ *Server, err error) {
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		if err != nil {
-			_ = os.RemoveAll(dir)
-		}
-	}()
+	defer removeOnError(dir, &err)
 	dataDir := filepath.Join(dir, "data")
 	basebackup, err := toolBeside(p.binDir, "pg_basebackup")
 	if err != nil {
