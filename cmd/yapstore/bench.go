@@ -80,7 +80,9 @@ the primary; their lines add the share of the reads the replica served and the p
 			fs.StringVar(&size, "size", "X", "scale the generated results file by X (default 1: about 2.5 MB; 4: about 10 MB)")
 			fs.StringVar(&pgbench, "pgbench", "PATH", `pgbench for the server's update rate ("none": a Go loop; default: found on this machine)`)
 			fs.BoolVar(&noFsync, "no-fsync", "start the throwaway server without durability (fsync, synchronous_commit off), as tests do")
-			fs.OptionalInt32Var(&groupCommit, "group-commit", "N", "the groups of W2's progress reports yapstore sends at once (store.WithGroupCommit; 0: no grouping; default 1)")
+			fs.OptionalInt32Var(&groupCommit, "group-commit", "N", fmt.Sprintf(
+				"the groups of W2's progress reports yapstore sends at once (store.WithGroupCommit; 0: no grouping; default %d)",
+				store.DefaultGroupCommit))
 			fs.BoolVar(&pooler, "pooler", "run yapstore and the floor through a PgBouncer in transaction pooling mode, started in front of the server")
 			fs.OptionalInt32Var(&poolSize, "pool-size", "N", "with --pooler: PgBouncer's server connections per database (default 16)")
 			fs.BoolVar(&replica, "replica", "start a streaming replica of the throwaway server; W4 and W5 read from it while W2 writes on the primary")
