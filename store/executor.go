@@ -220,19 +220,12 @@ func (b *tracedBatch) Query() (pgx.Rows, error) {
 
 // QueryRow reads the next statement's row; the statement is reported when it is scanned.
 func (b *tracedBatch) QueryRow() pgx.Row {
-	return tracedBatchRow{Row: b.BatchResults.QueryRow(), b: b}
-}
-
-type tracedBatchRow struct {
-	pgx.Row
-	b *tracedBatch
-}
-
-// Scan scans the row into dest and reports the statement.
-func (r tracedBatchRow) Scan(dest ...any) error {
-	err := r.Row.Scan(dest...)
-	r.b.query(pgconn.CommandTag{}, statementError(err))
-	return err
+	row := b.BatchResults.QueryRow()
+	return rowFunc(func(dest ...any) error {
+		err := row.Scan(dest...)
+		b.query(pgconn.CommandTag{}, statementError(err))
+		return err
+	})
 }
 
 // statementError returns a row's scan error as pgx's tracing reports it: pgx.ErrNoRows is the caller's

@@ -125,9 +125,7 @@ func (g *progressGroup) sendNext(ctx context.Context, s *Store) {
 		s.sendProgressGroup(ctx, group)
 	}
 	g.mu.Lock()
-	if len(group) > 1 {
-		g.returning = len(group)
-	}
+	g.returning = len(group) // gather waits only after a group of several
 	g.handOffLocked()
 	g.mu.Unlock()
 }

@@ -18,30 +18,26 @@ type storeImpl struct{ s *store.Store }
 // conns connections (what a service with conns concurrent workers configures) and tracer installed, and
 // with the target's replica (store.WithReplicas) when it names one.
 func OpenStore(ctx context.Context, target Target, conns int32, tracer pgx.QueryTracer) (Impl, error) {
-	return openStore(ctx, target, conns, tracer, nil)
+	return OpenStoreWith()(ctx, target, conns, tracer)
 }
 
 // OpenStoreWith returns the Opener of yapstore with options of the caller's: OpenStore's Store, opened with
 // extra after its own options (store.WithGroupCommit, for one).
 func OpenStoreWith(extra ...store.Option) Opener {
 	return func(ctx context.Context, target Target, conns int32, tracer pgx.QueryTracer) (Impl, error) {
-		return openStore(ctx, target, conns, tracer, extra)
+		opts := []store.Option{store.WithMaxConns(conns)}
+		if tracer != nil {
+			opts = append(opts, store.WithTracer(tracer))
+		}
+		if target.ReplicaURL != "" {
+			opts = append(opts, store.WithReplicas(target.ReplicaURL))
+		}
+		s, err := store.Open(ctx, target.URL, append(opts, extra...)...)
+		if err != nil {
+			return nil, err
+		}
+		return &storeImpl{s: s}, nil
 	}
-}
-
-func openStore(ctx context.Context, target Target, conns int32, tracer pgx.QueryTracer, extra []store.Option) (Impl, error) {
-	opts := []store.Option{store.WithMaxConns(conns)}
-	if tracer != nil {
-		opts = append(opts, store.WithTracer(tracer))
-	}
-	if target.ReplicaURL != "" {
-		opts = append(opts, store.WithReplicas(target.ReplicaURL))
-	}
-	s, err := store.Open(ctx, target.URL, append(opts, extra...)...)
-	if err != nil {
-		return nil, err
-	}
-	return &storeImpl{s: s}, nil
 }
 
 func (i *storeImpl) Name() string        { return "yapstore" }
